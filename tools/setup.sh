@@ -12,7 +12,6 @@ ODOO_BRANCH=19.0
 DEV_MCP_VERSION=$(cat tools/dev-mcp.version)
 VENV=.venv
 PY=${PYTHON:-python3}
-export PIP_CONSTRAINT="$here/tools/pip-constraints.txt"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
@@ -45,7 +44,8 @@ if [ ! -f "$VENV/.synco-stamp" ] || [ "$(cat "$VENV/.synco-stamp")" != "$stamp_s
   # of the same release stands in for it.
   grep -vE '^\s*(#|$)|^python-ldap|^psycopg2' "$ODOO_PATH/requirements.txt" > "$VENV/odoo-requirements.txt"
   echo "psycopg2-binary==2.9.10" >> "$VENV/odoo-requirements.txt"
-  "$VENV/bin/python" -m pip install -q -r "$VENV/odoo-requirements.txt"
+  PIP_CONSTRAINT="$here/tools/pip-constraints.txt" \
+    "$VENV/bin/python" -m pip install -q -r "$VENV/odoo-requirements.txt"
   # Odoo itself, editable, so that `import odoo` works and OCA wheels see their
   # `odoo` requirement satisfied instead of looking for it on PyPI.
   "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e "$ODOO_PATH"

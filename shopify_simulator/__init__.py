@@ -1,0 +1,1 @@
+"""A Shopify Admin API stand-in that serves loopback only (see README.md)."""
