@@ -8,7 +8,11 @@
     "website": "https://github.com/synco/synco_shopify",
     "depends": ["sale_management", "sale_stock", "account", "queue_job"],
     "external_dependencies": {"python": ["requests"]},
-    "data": [],
+    "data": [
+        "security/synco_security.xml",
+        "security/ir.model.access.csv",
+        "data/shopify_status_data.xml",
+    ],
     "installable": True,
     "application": True,
 }

@@ -1,0 +1,151 @@
+from types import SimpleNamespace
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SYNC_STATES = [
+    ("not_synced", "Not Synced"),
+    ("in_progress", "In Progress"),
+    ("synced", "Synced"),
+    ("failed", "Failed"),
+]
+WRITEBACK_STATES = [
+    ("none", "Not needed yet"),
+    ("pending", "Pending"),
+    ("done", "Written"),
+]
+
+
+class ShopifyOrder(models.Model):
+    """One Shopify order of one store: its header as Shopify reports it, whether the
+    store's rules make it eligible, and what the sync made of it in Odoo."""
+
+    _name = "shopify.order"
+    _description = "Shopify order"
+    _order = "created_at desc, id desc"
+    _rec_name = "name"
+
+    store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="store_id.company_id", store=True, index=True)
+    shopify_gid = fields.Char(string="Shopify ID", required=True, readonly=True)
+    legacy_id = fields.Char(readonly=True)
+
+    # -- header ----------------------------------------------------------------------------
+    name = fields.Char(string="Order Name", readonly=True)
+    number = fields.Integer(readonly=True)
+    created_at = fields.Datetime(string="Date", readonly=True, index=True)
+    processed_at = fields.Datetime(readonly=True)
+    shopify_updated_at = fields.Datetime(readonly=True)
+    email = fields.Char(string="Customer Email", readonly=True, index="trigram")
+    customer_name = fields.Char(string="Customer", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_total = fields.Monetary(string="Total", readonly=True)
+    financial_status = fields.Char(readonly=True, help="Shopify displayFinancialStatus")
+    fulfillment_status = fields.Char(readonly=True, help="Shopify displayFulfillmentStatus")
+    financial_status_label = fields.Char(string="Payment", compute="_compute_status_labels")
+    fulfillment_status_label = fields.Char(string="Fulfillment", compute="_compute_status_labels")
+    source_name = fields.Char(string="Source", readonly=True)
+    tags = fields.Char(readonly=True)
+    test = fields.Boolean(readonly=True)
+    cancelled = fields.Boolean(readonly=True)
+    shopify_odoo_ref = fields.Char(
+        string="Metafield custom.odoo_id", readonly=True,
+        help="What Shopify's order metafield custom.odoo_id said when the header was last read.",
+    )
+
+    # -- eligibility -------------------------------------------------------------------------
+    eligible = fields.Boolean(compute="_compute_eligibility", store=True, index=True)
+    ineligible_reason = fields.Text(compute="_compute_eligibility", store=True)
+
+    # -- sync ----------------------------------------------------------------------------------
+    sync_state = fields.Selection(SYNC_STATES, default="not_synced", required=True, index=True, readonly=True)
+    sync_error = fields.Text(readonly=True)
+    last_sync_at = fields.Datetime(readonly=True)
+    payload_digest = fields.Char(readonly=True, help="Digest of the Shopify payload last synced")
+    sale_order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", copy=False)
+    invoice_ids = fields.One2many("account.move", "shopify_order_id", readonly=True)
+    payment_ids = fields.One2many("account.payment", "shopify_order_id", string="Payments", readonly=True)
+    writeback_state = fields.Selection(WRITEBACK_STATES, default="none", required=True, readonly=True, index=True)
+    writeback_error = fields.Char(readonly=True)
+    odoo_record_ref = fields.Char(
+        string="Odoo ID", compute="_compute_odoo_record", store=True,
+        help="What custom.odoo_id carries: the sale order's name, or the invoice's.",
+    )
+    has_invoice = fields.Boolean(compute="_compute_odoo_record", store=True)
+
+    _gid_unique = models.UniqueIndex(
+        "(store_id, shopify_gid)", "A Shopify order can be listed only once per store.",
+    )
+
+    @api.depends("financial_status", "fulfillment_status")
+    def _compute_status_labels(self):
+        from ..shopify.rules import FINANCIAL_STATUS_LABELS, FULFILLMENT_STATUS_LABELS
+
+        for order in self:
+            order.financial_status_label = FINANCIAL_STATUS_LABELS.get(order.financial_status or "", order.financial_status)
+            order.fulfillment_status_label = FULFILLMENT_STATUS_LABELS.get(
+                order.fulfillment_status or "", order.fulfillment_status)
+
+    @api.depends("sale_order_id.name", "invoice_ids.name", "invoice_ids.state")
+    def _compute_odoo_record(self):
+        for order in self:
+            invoices = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+            order.has_invoice = bool(invoices)
+            if order.sale_order_id:
+                order.odoo_record_ref = order.sale_order_id.name
+            elif invoices:
+                order.odoo_record_ref = invoices[:1].name if invoices[:1].name != "/" else False
+            else:
+                order.odoo_record_ref = False
+
+    @api.depends(
+        "financial_status", "fulfillment_status", "source_name", "processed_at", "test", "cancelled",
+        "store_id.rule_financial_status_ids", "store_id.rule_fulfillment_status_ids",
+        "store_id.rule_source_ids", "store_id.rule_date_from", "store_id.rule_date_to",
+        "store_id.rule_exclude_test", "store_id.rule_exclude_cancelled", "store_id.shop_timezone",
+    )
+    def _compute_eligibility(self):
+        from ..shopify.rules import evaluate
+
+        rules_by_store = {}
+        for order in self:
+            store = order.store_id
+            if store not in rules_by_store:
+                rules_by_store[store] = store._order_rules()
+            verdict = evaluate(rules_by_store[store], order._rule_facts())
+            order.eligible = verdict.eligible
+            order.ineligible_reason = "\n".join(verdict.reasons) or False
+
+    def _rule_facts(self):
+        self.ensure_one()
+        return SimpleNamespace(
+            financial_status=self.financial_status or None,
+            fulfillment_status=self.fulfillment_status or None,
+            source_name=self.source_name or None,
+            processed_at=self.processed_at and fields.Datetime.to_datetime(self.processed_at),
+            test=self.test,
+            cancelled=self.cancelled,
+        )
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_sync(self):
+        """Sync the orders in self now, each in its own savepoint. Ineligible orders are
+        refused with their reasons; synced ones are left as they are."""
+        refused = self.filtered(lambda o: not o.eligible and o.sync_state != "synced")
+        if refused and len(self) == 1:
+            raise UserError(_("Order %(name)s cannot be synced: %(reason)s",
+                              name=refused.name, reason=refused.ineligible_reason))
+        to_sync = self - refused
+        return self.env["shopify.order.sync"]._sync_orders(to_sync)
+
+    def action_open_odoo_record(self):
+        self.ensure_one()
+        record = self.sale_order_id or self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1]
+        if not record:
+            raise UserError(_("Order %s has no Odoo record yet.", self.name))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,247 @@
+import ipaddress
+import logging
+from urllib.parse import urlsplit
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..shopify.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
+
+_logger = logging.getLogger(__name__)
+
+ADMIN = "base.group_system"
+
+
+class ShopifyStore(models.Model):
+    """One connected Shopify store: its connection, its company, and every setting
+    that decides what a synced order becomes in Odoo."""
+
+    _name = "shopify.store"
+    _description = "Shopify store"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True,
+        help="Orders of this store become documents of this company.",
+    )
+
+    # -- connection --------------------------------------------------------------------
+    shop_domain = fields.Char(
+        required=True, tracking=True, help="The shop's myshopify domain, e.g. my-shop.myshopify.com",
+    )
+    api_version = fields.Selection(
+        [(v, v) for v in SUPPORTED_API_VERSIONS], default=DEFAULT_API_VERSION, required=True, tracking=True,
+    )
+    api_base_url = fields.Char(
+        string="API base URL",
+        help="Leave empty for https://<shop domain>. Plain http is accepted for loopback "
+        "addresses only (the Shopify simulator).",
+    )
+    auth_method = fields.Selection(
+        [("token", "Admin API access token"), ("client_credentials", "Client ID and secret")],
+        default="token", required=True,
+    )
+    # Secrets: readable by administrators only (field groups), never logged.
+    access_token = fields.Char(groups=ADMIN, copy=False)
+    client_id = fields.Char(string="Client ID", groups=ADMIN, copy=False)
+    client_secret = fields.Char(groups=ADMIN, copy=False)
+    oauth_token = fields.Char(groups=ADMIN, copy=False, readonly=True)
+    oauth_token_expires_at = fields.Datetime(groups=ADMIN, copy=False, readonly=True)
+
+    # -- what "Test connection" reads from Shopify --------------------------------------
+    shop_name = fields.Char(readonly=True)
+    shop_currency_id = fields.Many2one("res.currency", readonly=True)
+    shop_taxes_included = fields.Boolean(string="Prices include tax", readonly=True)
+    shop_timezone = fields.Char(readonly=True, help="IANA time zone of the shop")
+    connection_state = fields.Selection(
+        [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")],
+        default="unknown", readonly=True, copy=False,
+    )
+    connection_message = fields.Char(readonly=True, copy=False)
+
+    # -- creation mode ------------------------------------------------------------------
+    sale_order_mode = fields.Selection(
+        [("none", "No sale order"), ("draft", "Quotation"), ("confirmed", "Confirmed sale order")],
+        default="confirmed", required=True, tracking=True,
+    )
+    invoice_mode = fields.Selection(
+        [("none", "No invoice"), ("draft", "Draft invoice"), ("posted", "Posted invoice")],
+        default="posted", required=True, tracking=True,
+    )
+    invoice_policy = fields.Selection(
+        [("all", "All orders"), ("paid", "Paid orders only")],
+        default="paid", required=True, tracking=True,
+        help="Paid orders only: an invoice is created when Shopify says the order is paid "
+        "(or partially paid, partially refunded).",
+    )
+    register_payments = fields.Boolean(
+        default=True, tracking=True,
+        help="Register Shopify's successful transactions as payments on posted invoices.",
+    )
+    order_name_policy = fields.Selection(
+        [("prefix", "Prefix + Shopify number"), ("sequence", "Odoo sequence")],
+        default="prefix", required=True,
+        help="Odoo sequence keeps the Shopify name as the customer reference.",
+    )
+    order_prefix = fields.Char(default="SH")
+    currency_policy = fields.Selection(
+        [("shop", "Shop currency"), ("presentment", "Customer's currency (pricelist)")],
+        default="shop", required=True,
+    )
+    include_tags = fields.Boolean(default=True, string="Copy tags")
+    include_note_attributes = fields.Boolean(default=True, string="Copy note attributes")
+    guest_partner_id = fields.Many2one(
+        "res.partner", help="Used only for orders that carry neither a customer nor an email.",
+    )
+    pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists per currency")
+
+    # -- order rules ---------------------------------------------------------------------
+    rule_financial_status_ids = fields.Many2many(
+        "shopify.financial.status", string="Payment statuses",
+        help="Only orders with one of these payment statuses are eligible. Empty: any.",
+    )
+    rule_fulfillment_status_ids = fields.Many2many(
+        "shopify.fulfillment.status", string="Fulfillment statuses",
+        help="Only orders with one of these fulfillment statuses are eligible. Empty: any.",
+    )
+    rule_source_ids = fields.Many2many(
+        "shopify.order.source", string="Order sources",
+        help="Only orders from these sources are eligible. Empty: any.",
+    )
+    rule_date_from = fields.Date(string="Orders from")
+    rule_date_to = fields.Date(string="Orders until")
+    rule_exclude_test = fields.Boolean(string="Exclude test orders", default=True)
+    rule_exclude_cancelled = fields.Boolean(string="Exclude cancelled orders", default=True)
+
+    # -- catch-up ------------------------------------------------------------------------
+    auto_sync = fields.Boolean(
+        string="Sync eligible orders automatically",
+        help="The scheduled catch-up also syncs the eligible orders that are not synced yet.",
+    )
+    headers_synced_until = fields.Datetime(
+        readonly=True, copy=False,
+        help="Shopify updated_at up to which order headers have been imported.",
+    )
+    catchup_overlap_minutes = fields.Integer(
+        default=10, help="Each catch-up re-reads this many minutes before the last one: "
+        "Shopify's search index can lag behind writes.",
+    )
+
+    # -- mappings ------------------------------------------------------------------------
+    gateway_mapping_ids = fields.One2many("shopify.gateway.mapping", "store_id")
+    location_mapping_ids = fields.One2many("shopify.location.mapping", "store_id")
+    tax_mapping_ids = fields.One2many("shopify.tax.mapping", "store_id")
+    shipping_mapping_ids = fields.One2many("shopify.shipping.mapping", "store_id")
+
+    order_ids = fields.One2many("shopify.order", "store_id")
+    order_count = fields.Integer(compute="_compute_order_count")
+
+    _domain_unique = models.UniqueIndex(
+        "(shop_domain, company_id)", "This Shopify store is already connected for this company.",
+    )
+
+    def _compute_order_count(self):
+        counts = dict(self.env["shopify.order"]._read_group(
+            [("store_id", "in", self.ids)], ["store_id"], ["__count"],
+        ))
+        for store in self:
+            store.order_count = counts.get(store, 0)
+
+    @api.constrains("sale_order_mode", "invoice_mode")
+    def _check_creation_mode(self):
+        for store in self:
+            if store.sale_order_mode == "none" and store.invoice_mode == "none":
+                raise ValidationError(_("A store must create a sale order, an invoice, or both."))
+            if store.sale_order_mode == "draft" and store.invoice_mode != "none":
+                raise ValidationError(_(
+                    "A quotation cannot be invoiced: confirm the sale orders, or create invoices "
+                    "without a sale order."
+                ))
+
+    @api.constrains("api_base_url")
+    def _check_api_base_url(self):
+        for store in self.filtered("api_base_url"):
+            parts = urlsplit(store.api_base_url)
+            if parts.scheme == "https":
+                continue
+            if parts.scheme == "http" and _is_loopback(parts.hostname):
+                continue
+            raise ValidationError(_(
+                "The API base URL must use https (plain http is allowed for loopback addresses only): %s",
+                store.api_base_url,
+            ))
+
+    @api.onchange("shop_domain")
+    def _onchange_shop_domain(self):
+        if self.shop_domain:
+            self.shop_domain = self.shop_domain.strip().removeprefix("https://").rstrip("/")
+
+    # -- client ----------------------------------------------------------------------------
+    def _shopify_client(self):
+        """A client for this store. Credentials are read with sudo: a Shopify User
+        syncs orders without being able to read the secrets."""
+        self.ensure_one()
+        from ..shopify.client import ClientCredentials, ShopifyClient, StaticToken
+
+        store = self.sudo()
+        if store.auth_method == "token":
+            if not store.access_token:
+                raise UserError(_("Store %s has no Admin API access token.", store.name))
+            credentials = StaticToken(store.access_token)
+        else:
+            if not (store.client_id and store.client_secret):
+                raise UserError(_("Store %s needs a client ID and a client secret.", store.name))
+            credentials = ClientCredentials(
+                store.client_id, store.client_secret,
+                token=store.oauth_token or None,
+                expires_at=store.oauth_token_expires_at and fields.Datetime.to_datetime(
+                    store.oauth_token_expires_at).timestamp(),
+                on_token=store._remember_oauth_token,
+            )
+        return ShopifyClient(
+            store.shop_domain, store.api_version, credentials,
+            base_url=store.api_base_url or None, logger=_logger,
+        )
+
+    def _remember_oauth_token(self, token, expires_at):
+        from datetime import datetime, timezone
+
+        self.sudo().write({
+            "oauth_token": token,
+            "oauth_token_expires_at": datetime.fromtimestamp(expires_at, timezone.utc).replace(tzinfo=None),
+        })
+
+    def action_test_connection(self):
+        """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone."""
+        from ..shopify.errors import ShopifyError
+
+        for store in self:
+            try:
+                shop = store._shopify_client().execute("Shop")["shop"]
+            except ShopifyError as exc:
+                store.write({"connection_state": "error", "connection_message": str(exc)})
+                continue
+            currency = self.env["res.currency"].with_context(active_test=False).search(
+                [("name", "=", shop["currencyCode"])], limit=1)
+            store.write({
+                "shop_name": shop["name"],
+                "shop_currency_id": currency.id,
+                "shop_taxes_included": shop["taxesIncluded"],
+                "shop_timezone": shop["ianaTimezone"],
+                "connection_state": "ok",
+                "connection_message": _("Connected to %s", shop["myshopifyDomain"]),
+            })
+        return True
+
+
+def _is_loopback(host):
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except (TypeError, ValueError):
+        return False

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make test`: setup, a fresh database with the addon, then every test (plain Python and Odoo).
+set -uo pipefail
+SCRIPT_NAME=test
+source "$(dirname "$0")/common.sh"
+cd "$here"
+bash tools/setup.sh || exit $?
+ensure_postgres || exit 1
+DB=${SYNCO_TEST_DB:-synco_test}
+
+start=$(date +%s)
+say "fresh database $DB"
+fresh_db "$DB" || { echo "ERROR: installing synco_shopify on a fresh database failed" >&2; exit 1; }
+say "database ready in $(( $(date +%s) - start )) s"
+
+# pytest exits 5 when it collected nothing: for this project that is always a
+# broken suite (a path or an import error), never success.
+run_pytest() {
+  local label=$1; shift
+  say "$label: pytest $*"
+  "$PY" -m pytest "$@"
+  local rc=$?
+  if [ $rc -eq 5 ]; then
+    echo "ERROR: $label collected no tests (pytest exit 5): the suite is broken." >&2
+    return 1
+  fi
+  return $rc
+}
+
+rc=0
+run_pytest "plain Python" -q -p no:cacheprovider tests || rc=1
+run_pytest "Odoo" -q -p no:cacheprovider --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
+  --odoo-log-level=warn synco_shopify/tests || rc=1
+say "finished in $(( $(date +%s) - start )) s, exit $rc"
+exit $rc
