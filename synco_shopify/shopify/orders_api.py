@@ -1,0 +1,133 @@
+"""Order-level calls built on ShopifyClient: whole orders, headers, and the custom.odoo_id write-back.
+
+The page sizes below are the ones tests/shopify/test_documents.py prices against
+Shopify's 1,000-point single-query limit; change them together.
+"""
+from .errors import UserErrors
+
+ORDERS_PER_REQUEST = 50
+LINE_ITEMS_PER_PAGE = 250
+HEADERS_PER_PAGE = 250
+METAFIELDS_PER_CALL = 25
+
+ODOO_ID = {"namespace": "custom", "key": "odoo_id", "type": "single_line_text_field"}
+ODOO_ID_DEFINITION = {
+    **ODOO_ID,
+    "name": "Odoo ID",
+    "description": "Reference of the Odoo record created from this order (written by Synco).",
+    "ownerType": "ORDER",
+}
+
+
+def fetch_orders(client, gids):
+    """Whole orders for ``gids``, in the given order; orders Shopify no longer has are left out.
+
+    One ``OrdersFull`` request per 50 orders (``id:1 OR id:2 ...``), then extra
+    ``OrderLineItemsPage`` requests only for orders with more lines than the first page.
+    """
+    wanted = list(dict.fromkeys(gids))
+    found = {}
+    for start in range(0, len(wanted), ORDERS_PER_REQUEST):
+        batch = wanted[start:start + ORDERS_PER_REQUEST]
+        search = " OR ".join(f"id:{legacy_id(gid)}" for gid in batch)
+        for order in client.paginate("OrdersFull", {"query": search}, page_size=len(batch)):
+            found[order["id"]] = order
+    for order in found.values():
+        _complete_line_items(client, order)
+    return [found[gid] for gid in wanted if gid in found]
+
+
+def fetch_order(client, gid):
+    """One whole order, or None when Shopify has no such order."""
+    order = client.execute("OrderFull", {"id": gid})["order"]
+    if order is not None:
+        _complete_line_items(client, order)
+    return order
+
+
+def iter_order_headers(client, query, page_size=HEADERS_PER_PAGE, sort_key="UPDATED_AT"):
+    """Yield order headers matching a search query such as ``updated_at:>='2026-03-01'``."""
+    variables = {"query": query, "sortKey": sort_key}
+    return client.paginate("OrderHeaders", variables, page_size=page_size)
+
+
+def set_odoo_ids(client, pairs):
+    """Write ``custom.odoo_id`` on each order; return ``{gid: None or error message}``.
+
+    25 entries per ``metafieldsSet`` call. That call is atomic: when some entries
+    are refused nothing is written, so the batch is sent again without them.
+    Transport errors propagate; sending again later is safe (the mutation is an upsert).
+    """
+    values = dict(pairs)
+    results = {}
+    gids = list(values)
+    for start in range(0, len(gids), METAFIELDS_PER_CALL):
+        pending = gids[start:start + METAFIELDS_PER_CALL]
+        while pending:
+            entries = [{"ownerId": gid, **ODOO_ID, "value": str(values[gid])} for gid in pending]
+            try:
+                client.execute("SetOdooIds", {"metafields": entries})
+            except UserErrors as refused:
+                failed = _errors_by_owner(pending, refused.user_errors)
+                results.update(failed)
+                pending = [gid for gid in pending if gid not in failed]
+                continue
+            results.update(dict.fromkeys(pending))
+            pending = []
+    return results
+
+
+def ensure_odoo_id_definition(client):
+    """Create the order metafield definition for custom.odoo_id; True if created, False if it existed."""
+    try:
+        client.execute("DefineOdooId", {"definition": ODOO_ID_DEFINITION})
+    except UserErrors as refused:
+        if all(e.get("code") == "TAKEN" for e in refused.user_errors):
+            return False
+        raise
+    return True
+
+
+def legacy_id(gid):
+    """``gid://shopify/Order/123`` -> ``123``."""
+    return gid.rsplit("/", 1)[-1]
+
+
+def _complete_line_items(client, order):
+    lines = order["lineItems"]
+    page = lines["pageInfo"]
+    while page["hasNextPage"]:
+        more = client.execute(
+            "OrderLineItemsPage",
+            {"id": order["id"], "first": LINE_ITEMS_PER_PAGE, "after": page["endCursor"]},
+        )["order"]["lineItems"]
+        lines["nodes"].extend(more["nodes"])
+        page = more["pageInfo"]
+    lines["pageInfo"] = page
+
+
+def _errors_by_owner(pending, user_errors):
+    """Map each userError to its entry; one that names no entry fails the whole batch."""
+    failed = {}
+    for error in user_errors:
+        index = _entry_index(error)
+        message = _message(error)
+        owners = [pending[index]] if index is not None and index < len(pending) else pending
+        for gid in owners:
+            failed[gid] = f"{failed[gid]}; {message}" if gid in failed else message
+    return failed
+
+
+def _entry_index(error):
+    if error.get("elementIndex") is not None:
+        return error["elementIndex"]
+    field = error.get("field") or []
+    # Older answers only locate the entry in the field path: ["metafields", "3", "value"].
+    if len(field) > 1 and field[0] == "metafields" and str(field[1]).isdigit():
+        return int(field[1])
+    return None
+
+
+def _message(error):
+    code = error.get("code")
+    return f"{code}: {error.get('message', '?')}" if code else error.get("message", "?")
