@@ -12,7 +12,23 @@
         "security/synco_security.xml",
         "security/ir.model.access.csv",
         "data/shopify_status_data.xml",
+        "data/product_data.xml",
+        "data/queue_job_data.xml",
+        "data/ir_cron_data.xml",
+        "views/shopify_order_views.xml",
+        "views/shopify_store_views.xml",
+        "views/order_import_wizard_views.xml",
+        "views/sale_order_views.xml",
+        "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "synco_shopify/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "synco_shopify/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
     "application": True,
 }

@@ -1,6 +1,7 @@
 from . import shopify_status
 from . import shopify_store
 from . import shopify_order
+from . import shopify_order_jobs
 from . import shopify_gateway_mapping
 from . import shopify_location_mapping
 from . import shopify_tax_mapping
@@ -8,5 +9,7 @@ from . import shopify_shipping_mapping
 from . import shopify_customer_link
 from . import shopify_variant_link
 from . import sale_order
+from . import sale_order_line
+from . import account_move_line
 from . import account_move
 from . import account_payment

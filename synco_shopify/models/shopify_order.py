@@ -22,6 +22,7 @@ class ShopifyOrder(models.Model):
 
     _name = "shopify.order"
     _description = "Shopify order"
+    _inherit = ["mail.thread"]
     _order = "created_at desc, id desc"
     _rec_name = "name"
 
@@ -72,6 +73,13 @@ class ShopifyOrder(models.Model):
         help="What custom.odoo_id carries: the sale order's name, or the invoice's.",
     )
     has_invoice = fields.Boolean(compute="_compute_odoo_record", store=True)
+    invoice_ref = fields.Char(string="Invoice ID", compute="_compute_odoo_record", store=True)
+    job_id = fields.Many2one("queue.job", string="Job", readonly=True, copy=False, index="btree_not_null")
+    job_state = fields.Selection(related="job_id.state", string="Job Status")
+    payload_json = fields.Text(string="Payload", readonly=True, copy=False,
+                               help="The Shopify order as last fetched for a sync")
+    shopify_totals_json = fields.Json(readonly=True, copy=False)
+    comparison_html = fields.Html(compute="_compute_comparison_html", sanitize=False)
 
     _gid_unique = models.UniqueIndex(
         "(store_id, shopify_gid)", "A Shopify order can be listed only once per store.",
@@ -91,6 +99,8 @@ class ShopifyOrder(models.Model):
         for order in self:
             invoices = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
             order.has_invoice = bool(invoices)
+            named = invoices.filtered(lambda m: m.name and m.name != "/")
+            order.invoice_ref = ", ".join(named.mapped("name")) or False
             if order.sale_order_id:
                 order.odoo_record_ref = order.sale_order_id.name
             elif invoices:
@@ -137,6 +147,35 @@ class ShopifyOrder(models.Model):
                               name=refused.name, reason=refused.ineligible_reason))
         to_sync = self - refused
         return self.env["shopify.order.sync"]._sync_orders(to_sync)
+
+    def _mark_failed(self, message):
+        self.write({
+            "sync_state": "failed",
+            "sync_error": message,
+            "last_sync_at": fields.Datetime.now(),
+        })
+
+    @api.depends("shopify_totals_json", "sale_order_id.amount_total", "invoice_ids.amount_total")
+    def _compute_comparison_html(self):
+        from .comparison import comparison_table
+
+        for order in self:
+            order.comparison_html = comparison_table(order)
+
+    def action_open_sale_order(self):
+        return self.sale_order_id._get_records_action() if self.sale_order_id else False
+
+    def action_open_invoices(self):
+        return self.invoice_ids._get_records_action(name=_("Invoices"))
+
+    def action_open_payments(self):
+        return self.payment_ids._get_records_action(name=_("Payments"))
+
+    def action_retry_writeback(self):
+        for store in self.store_id:
+            self.env["shopify.order.sync"]._write_back(
+                store, self.filtered(lambda o: o.store_id == store and o.writeback_state == "pending"))
+        return True
 
     def action_open_odoo_record(self):
         self.ensure_one()

@@ -94,6 +94,15 @@ class ShopifyStore(models.Model):
     )
     include_tags = fields.Boolean(default=True, string="Copy tags")
     include_note_attributes = fields.Boolean(default=True, string="Copy note attributes")
+    default_payment_journal_id = fields.Many2one(
+        "account.journal", string="Default payment journal", check_company=True,
+        domain="[('type', 'in', ('bank', 'cash', 'credit'))]",
+        help="Receives the payments of gateways that have no mapping of their own.",
+    )
+    auto_create_taxes = fields.Boolean(
+        default=True, help="Create a mapping and an Odoo tax (a copy of the company's sale tax, "
+        "with Shopify's rate) the first time an order brings a tax that has no mapping.",
+    )
     guest_partner_id = fields.Many2one(
         "res.partner", help="Used only for orders that carry neither a customer nor an email.",
     )
@@ -206,6 +215,69 @@ class ShopifyStore(models.Model):
             store.shop_domain, store.api_version, credentials,
             base_url=store.api_base_url or None, logger=_logger,
         )
+
+    # -- what the pure Shopify layer needs from the settings ---------------------------------
+    def _currency_side(self):
+        return "presentment" if self.currency_policy == "presentment" else "shop"
+
+    def _order_rules(self):
+        from ..shopify.rules import OrderRules
+
+        self.ensure_one()
+        return OrderRules(
+            financial_statuses=frozenset(self.rule_financial_status_ids.mapped("code")),
+            fulfillment_statuses=frozenset(self.rule_fulfillment_status_ids.mapped("code")),
+            sources=frozenset(self.rule_source_ids.mapped("code")),
+            date_from=self.rule_date_from or None,
+            date_to=self.rule_date_to or None,
+            timezone=self.shop_timezone or "UTC",
+            exclude_test=self.rule_exclude_test,
+            exclude_cancelled=self.rule_exclude_cancelled,
+        )
+
+    def _rules_refuse(self, shopify_order):
+        """The reasons the store's rules refuse a freshly fetched order (empty: eligible)."""
+        from ..shopify.rules import evaluate
+
+        return evaluate(self._order_rules(), shopify_order.header).reasons
+
+    def _plan_settings(self):
+        from ..shopify.plan_types import PlanSettings
+
+        self.ensure_one()
+        return PlanSettings(
+            side=self._currency_side(),
+            include_tags=self.include_tags,
+            include_note_attributes=self.include_note_attributes,
+            name_prefix=(self.order_prefix or "") if self.order_name_policy == "prefix" else None,
+            timezone=self.shop_timezone or "UTC",
+        )
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_open_orders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("synco_shopify.action_shopify_orders")
+        action["domain"] = [("store_id", "=", self.id)]
+        return action
+
+    def action_catch_up(self):
+        for store in self:
+            self.env["shopify.order.import"]._catch_up(store)
+        return True
+
+    def action_open_import_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "shopify.order.import.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_store_id": self.id},
+        }
+
+    def action_create_missing_taxes(self):
+        self.tax_mapping_ids.action_create_missing_taxes()
+        return True
 
     def _remember_oauth_token(self, token, expires_at):
         from datetime import datetime, timezone

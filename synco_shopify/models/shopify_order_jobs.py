@@ -1,0 +1,125 @@
+"""The three ways in (Sync button, bulk action, scheduled catch-up) all run through
+queue_job, on channel root.synco, so long work spreads over Odoo's workers."""
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.queue_job.exception import RetryableJobError
+
+from ..shopify.errors import ShopifyError, ShopifyUnavailable, Throttled
+
+# Orders per job: one Shopify request fetches them all and two write them back.
+BATCH_SIZE = 50
+PRIORITY_CLICK = 1
+PRIORITY_BULK = 10
+PRIORITY_CATCH_UP = 20
+# Shopify errors worth another try later; the others (authentication, bad version,
+# invalid document) will not get better by waiting.
+PASSING_ERRORS = (ShopifyUnavailable, Throttled)
+
+
+class ShopifyOrder(models.Model):
+    _inherit = "shopify.order"
+
+    def action_enqueue_sync(self):
+        """Queue the eligible, unsynced orders of self; say what was queued and what
+        was skipped, and why."""
+        eligible = self.filtered(lambda o: o.eligible and o.sync_state in ("not_synced", "failed"))
+        skipped = self - eligible
+        priority = PRIORITY_CLICK if len(self) == 1 else PRIORITY_BULK
+        eligible._enqueue_batches(priority)
+        if len(self) == 1 and skipped:
+            reason = (_("it is already %s", dict(self._fields["sync_state"].selection)[self.sync_state])
+                      if self.eligible else self.ineligible_reason)
+            raise UserError(_("Order %(name)s cannot be synced: %(reason)s", name=self.name, reason=reason))
+        return self._notify_enqueued(eligible, skipped)
+
+    def _enqueue_batches(self, priority):
+        for store in self.store_id:
+            orders = self.filtered(lambda o: o.store_id == store)
+            for start in range(0, len(orders), BATCH_SIZE):
+                batch = orders[start:start + BATCH_SIZE]
+                job = batch.with_delay(
+                    channel="root.synco", priority=priority,
+                    description=_("Sync Shopify orders %s", ", ".join(batch[:5].mapped("name"))
+                                  + ("…" if len(batch) > 5 else "")),
+                )._job_sync()
+                batch.write({"sync_state": "in_progress", "sync_error": False, "job_id": job.db_record().id})
+        self._notify_list()
+
+    def _notify_enqueued(self, queued, skipped):
+        reasons = {}
+        for order in skipped:
+            if order.sync_state == "synced":
+                reason = _("already synced")
+            elif order.sync_state == "in_progress":
+                reason = _("already in progress")
+            else:
+                reason = _("not eligible")
+            reasons[reason] = reasons.get(reason, 0) + 1
+        message = _("%s orders queued for sync.", len(queued))
+        if reasons:
+            message += " " + _("Skipped: %s.", ", ".join(f"{n} {r}" for r, n in reasons.items()))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Shopify sync"),
+                "message": message,
+                "type": "success" if queued else "warning",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _job_sync(self):
+        """Job body: sync the batch. Passing Shopify trouble retries the job later
+        (with backoff); an order whose data is wrong fails alone, with its reason."""
+        try:
+            summary = self.env["shopify.order.sync"]._sync_orders(self)
+        except PASSING_ERRORS as exc:
+            raise RetryableJobError(str(exc), seconds=60) from None
+        except ShopifyError as exc:
+            # Nothing will change by retrying: say so on every order of the batch.
+            self.filtered(lambda o: o.sync_state == "in_progress")._mark_failed(str(exc))
+            self._notify_list()
+            return _("Shopify refused: %s", exc)
+        # Orders another worker held are left as they are; anything still "in progress"
+        # at this point was not reached and goes back to the list.
+        self.filtered(lambda o: o.sync_state == "in_progress").write({"sync_state": "not_synced"})
+        self._notify_list()
+        return _("%(synced)s synced, %(failed)s failed, %(skipped)s skipped", **summary)
+
+    def _notify_list(self):
+        """Tell every Shopify user's open list to reload (Odoo's bus)."""
+        self.env.ref("synco_shopify.group_shopify_user")._bus_send(
+            "synco_shopify/orders_changed", {"ids": self.ids})
+
+    @api.model
+    def _cron_catch_up(self):
+        """Scheduled action: refresh headers of every store; sync the eligible new
+        orders of stores that ask for it; retry pending write-backs."""
+        for store in self.env["shopify.store"].search([]):
+            store.with_delay(channel="root.synco", priority=PRIORITY_CATCH_UP,
+                             identity_key=f"synco-catch-up-{store.id}",
+                             description=_("Catch up Shopify orders of %s", store.name))._job_catch_up()
+        pending = self.search([("writeback_state", "=", "pending"), ("sync_state", "=", "synced")])
+        for store in pending.store_id:
+            self.env["shopify.order.sync"]._write_back(store, pending.filtered(lambda o: o.store_id == store))
+        return True
+
+
+class ShopifyStore(models.Model):
+    _inherit = "shopify.store"
+
+    def _job_catch_up(self):
+        self.ensure_one()
+        try:
+            count = self.env["shopify.order.import"]._catch_up(self)
+        except PASSING_ERRORS as exc:
+            raise RetryableJobError(str(exc), seconds=120) from None
+        queued = 0
+        if self.auto_sync:
+            todo = self.env["shopify.order"].search([
+                ("store_id", "=", self.id), ("eligible", "=", True), ("sync_state", "=", "not_synced")])
+            todo._enqueue_batches(PRIORITY_CATCH_UP)
+            queued = len(todo)
+        return _("%(count)s headers refreshed, %(queued)s orders queued", count=count, queued=queued)

@@ -1,0 +1,2 @@
+from . import order_import
+from . import order_sync

@@ -1,0 +1,165 @@
+"""Syncs Shopify orders into Odoo: fetch (batched), parse, plan, write, write back.
+
+Every order is synced in its own savepoint: one bad order never rolls back the
+others, and a failed order leaves nothing half-written. A row lock per order keeps
+two workers (or a click and a job) from syncing the same order at once; unique
+indexes on the links make a duplicate impossible even if that lock were bypassed.
+"""
+import hashlib
+import json
+import logging
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..shopify.errors import ShopifyError
+from ..shopify.order_types import OrderDataError
+from .order_writer import OrderWriter, TotalsMismatch
+
+_logger = logging.getLogger(__name__)
+
+# Errors that belong to the order's data or Odoo's configuration: the order fails
+# with the message. Anything else (Shopify unreachable, a bug) propagates, so that a
+# job retries it or the user sees it.
+ORDER_ERRORS = (OrderDataError, UserError, ValidationError, TotalsMismatch)
+
+
+class ShopifyOrderSync(models.AbstractModel):
+    _name = "shopify.order.sync"
+    _description = "Shopify order sync"
+
+    @api.model
+    def _sync_orders(self, orders):
+        """Syncs ``orders`` (shopify.order records) store by store; returns a summary."""
+        summary = {"synced": 0, "failed": 0, "skipped": 0}
+        for store in orders.store_id:
+            batch = orders.filtered(lambda o: o.store_id == store)
+            result = self._sync_store_batch(store, batch)
+            for key in summary:
+                summary[key] += result[key]
+        return summary
+
+    @api.model
+    def _sync_store_batch(self, store, orders):
+        summary = {"synced": 0, "failed": 0, "skipped": 0}
+        orders = self._lock(orders)
+        todo = orders.filtered(lambda o: o.sync_state != "synced")
+        summary["skipped"] = len(orders) - len(todo)
+        if not todo:
+            return summary
+        from ..shopify import orders_api
+
+        client = store._shopify_client()
+        payloads = {p["id"]: p for p in orders_api.fetch_orders(client, todo.mapped("shopify_gid"))}
+        writer = OrderWriter(self.env, store)
+        for order in todo:
+            payload = payloads.get(order.shopify_gid)
+            if payload is None:
+                order._mark_failed(_("Shopify no longer returns this order (deleted, or older than "
+                                     "the app's 60-day access without read_all_orders)."))
+                summary["failed"] += 1
+                continue
+            if self._sync_one(order, payload, writer):
+                summary["synced"] += 1
+            else:
+                summary["failed"] += 1
+        self._write_back(store, todo.filtered(lambda o: o.writeback_state == "pending"), client)
+        return summary
+
+    @api.model
+    def _lock(self, orders):
+        """Row locks taken without waiting: an order another transaction is syncing is
+        left to it (the other sync will set its state)."""
+        if not orders:
+            return orders
+        self.env.cr.execute(
+            "SELECT id FROM shopify_order WHERE id IN %s FOR UPDATE SKIP LOCKED", [tuple(orders.ids)])
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        orders = orders.browse([i for i in orders.ids if i in locked])
+        # Re-read under the lock: another worker may have synced them meanwhile.
+        orders.invalidate_recordset(["sync_state", "sale_order_id", "writeback_state"])
+        return orders
+
+    def _sync_one(self, order, payload, writer):
+        from ..shopify.order import parse_order
+        from ..shopify.plan import build_plan, check_plan
+
+        store = order.store_id
+        try:
+            with self.env.cr.savepoint():
+                shopify_order = parse_order(payload, side=store._currency_side())
+                verdict_reasons = store._rules_refuse(shopify_order)
+                if verdict_reasons:
+                    raise UserError(_("Not eligible: %s", " ".join(verdict_reasons)))
+                plan = build_plan(shopify_order, store._plan_settings())
+                differences = check_plan(plan, shopify_order)
+                if differences:
+                    raise TotalsMismatch(_("The order does not reconcile with Shopify's totals:\n%s",
+                                           "\n".join(differences)))
+                order.write(self.env["shopify.order.import"]._header_values(
+                    shopify_order.header, self.env["shopify.order.import"]._currencies({shopify_order.currency})))
+                created = writer.write(order, plan)
+                order.write({
+                    "payload_json": json.dumps(payload, indent=1, sort_keys=True),
+                    "shopify_totals_json": _shopify_figures(shopify_order),
+                    "sync_state": "synced",
+                    "sync_error": False,
+                    "last_sync_at": fields.Datetime.now(),
+                    "payload_digest": _digest(payload),
+                    "sale_order_id": created["sale_order_id"],
+                    "writeback_state": "pending",
+                    "writeback_error": False,
+                })
+            return True
+        except ORDER_ERRORS as exc:
+            order._mark_failed(str(exc.args[0] if exc.args else exc))
+            return False
+        except pg_errors.UniqueViolation:
+            order._mark_failed(_("Another sync created this order's documents at the same time; "
+                                 "the order is left as that sync made it."))
+            return False
+
+    # -- write-back ---------------------------------------------------------------------------
+    @api.model
+    def _write_back(self, store, orders, client=None):
+        """Sets custom.odoo_id on Shopify, 25 orders per call. A failure leaves the
+        orders Synced with their write-back pending, for the next attempt."""
+        if not orders:
+            return
+        from ..shopify import orders_api
+
+        client = client or store._shopify_client()
+        pairs = [(o.shopify_gid, o.odoo_record_ref) for o in orders if o.odoo_record_ref]
+        try:
+            results = orders_api.set_odoo_ids(client, pairs)
+        except ShopifyError as exc:
+            orders.write({"writeback_error": str(exc)})
+            _logger.warning("Shopify write-back of %d orders postponed: %s", len(orders), exc)
+            return
+        by_gid = {o.shopify_gid: o for o in orders}
+        done = self.env["shopify.order"]
+        for gid, error in results.items():
+            if error:
+                by_gid[gid].writeback_error = str(error)
+            else:
+                done |= by_gid[gid]
+        done.write({"writeback_state": "done", "writeback_error": False})
+
+
+def _shopify_figures(shopify_order):
+    """What Shopify says, kept for the order's comparison table."""
+    totals = shopify_order.totals
+    return {
+        "taxes_included": shopify_order.taxes_included,
+        "subtotal": str(totals.current_subtotal),
+        "discounts": str(totals.current_total_discounts),
+        "shipping": str(totals.current_shipping),
+        "tax": str(totals.current_total_tax),
+        "total": str(shopify_order.header.current_total_price),
+    }
+
+
+def _digest(payload):
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

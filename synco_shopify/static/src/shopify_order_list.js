@@ -1,0 +1,32 @@
+import { onWillDestroy } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { useDebounced } from "@web/core/utils/timing";
+import { listView } from "@web/views/list/list_view";
+import { ListController } from "@web/views/list/list_controller";
+
+const RELOAD_DELAY = 300;
+
+/**
+ * The Shopify Orders list reloads itself when a sync job changes orders: the server
+ * sends "synco_shopify/orders_changed" to the Shopify users' group on Odoo's bus.
+ */
+export class ShopifyOrderListController extends ListController {
+    setup() {
+        super.setup(...arguments);
+        const busService = useService("bus_service");
+        this.reloadDebounced = useDebounced(() => this.model.load(), RELOAD_DELAY);
+        this.onOrdersChanged = this.onOrdersChanged.bind(this);
+        busService.subscribe("synco_shopify/orders_changed", this.onOrdersChanged);
+        onWillDestroy(() => busService.unsubscribe("synco_shopify/orders_changed", this.onOrdersChanged));
+    }
+
+    onOrdersChanged() {
+        this.reloadDebounced();
+    }
+}
+
+registry.category("views").add("shopify_order_list", {
+    ...listView,
+    Controller: ShopifyOrderListController,
+});

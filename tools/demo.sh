@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# `make demo`: the simulator with a few hundred orders, a demo database with the
+# addon and a store connected to it, and Odoo on http://localhost:8069 (admin/admin)
+# with the queue_job runner. Ctrl-C stops everything.
+set -euo pipefail
+SCRIPT_NAME=demo
+source "$(dirname "$0")/common.sh"
+cd "$here"
+bash tools/setup.sh
+ensure_postgres
+
+DB=${SYNCO_DEMO_DB:-synco_demo}
+HTTP_PORT=${SYNCO_DEMO_PORT:-8069}
+SIM_PORT=${SYNCO_SIM_PORT:-8765}
+SIM_ORDERS=${SYNCO_SIM_ORDERS:-300}
+SIM_TOKEN=shpat_demo_token
+mkdir -p var
+conf=var/odoo-demo.conf
+
+say "starting the Shopify simulator on 127.0.0.1:$SIM_PORT ($SIM_ORDERS orders)"
+"$PY" -m shopify_simulator --host 127.0.0.1 --port "$SIM_PORT" --orders "$SIM_ORDERS" --seed 7 \
+  --token "$SIM_TOKEN" --plan standard > var/simulator.log 2>&1 &
+sim_pid=$!
+trap 'kill $sim_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 50); do
+  grep -q "http://" var/simulator.log 2>/dev/null && break
+  kill -0 $sim_pid 2>/dev/null || { cat var/simulator.log >&2; exit 1; }
+  sleep 0.2
+done
+
+say "fresh demo database $DB"
+fresh_db "$DB"
+
+cat > "$conf" <<CONF
+[options]
+addons_path = $ADDONS_PATH
+db_name = $DB
+dbfilter = ^$DB\$
+http_port = $HTTP_PORT
+http_interface = 127.0.0.1
+server_wide_modules = base,web,queue_job
+workers = 0
+log_level = info
+logfile = $here/var/odoo-demo.log
+
+[queue_job]
+channels = root:2,root.synco:2
+scheme = http
+host = 127.0.0.1
+port = $HTTP_PORT
+CONF
+
+say "connecting the demo store and importing its orders"
+SYNCO_SIM_URL="http://127.0.0.1:$SIM_PORT" SYNCO_SIM_TOKEN="$SIM_TOKEN" \
+  odoo_bin shell -c "$conf" -d "$DB" --no-http --logfile= --log-level=warn < tools/demo_setup.py
+
+say "Odoo on http://localhost:$HTTP_PORT (admin / admin): Shopify > Orders. Ctrl-C stops."
+odoo_bin -c "$conf"
