@@ -1,0 +1,182 @@
+"""From a parsed Shopify order to the plan of what Odoo should contain (pure; the Odoo writer follows it).
+
+Lines come in this order: product and gift card lines, shipping, duties, additional fees,
+the tip; a separate discount line always follows the line it discounts. ``check_plan``
+(re-exported here) proves the plan reproduces Shopify's current figures to the cent.
+"""
+from zoneinfo import ZoneInfo
+
+from .money import ZERO
+from .plan_check import check_plan, expected_totals
+from .plan_current import Current, current_line_item, current_shipping_line
+from .plan_lines import charge_lines
+from .plan_types import (
+    DUTY,
+    FEE,
+    GIFT_CARD,
+    PRODUCT,
+    SHIPPING,
+    TIP,
+    PlanAddress,
+    PlanCompany,
+    PlanCustomer,
+    PlanPayment,
+    PlanSettings,
+    ProductKey,
+    SyncPlan,
+)
+
+__all__ = ["build_plan", "check_plan", "PlanSettings", "SyncPlan"]
+
+_INBOUND = {"SALE", "CAPTURE"}
+# CHANGE is the cash a POS hands back: money leaving, like a refund.
+_OUTBOUND = {"REFUND", "CHANGE"}
+
+
+def build_plan(order, settings):
+    if order.header.side != settings.side:
+        raise ValueError(f"The order was parsed on the {order.header.side} side, the settings ask for "
+                         f"the {settings.side} side: parse it with side={settings.side!r}.")
+    header = order.header
+    return SyncPlan(
+        order_id=header.id,
+        shopify_name=header.name,
+        name=None if settings.name_prefix is None else f"{settings.name_prefix}{header.number}",
+        order_date=header.processed_at,
+        invoice_date=header.processed_at.astimezone(ZoneInfo(settings.timezone)).date(),
+        currency=order.currency,
+        side=header.side,
+        taxes_included=order.taxes_included,
+        customer=_customer(order),
+        billing_address=_address(order.billing_address),
+        shipping_address=_address(order.shipping_address),
+        lines=(*_item_lines(order), *_shipping_lines(order), *_duty_lines(order), *_fee_lines(order),
+               *_tip_lines(order)),
+        payments=_payments(order),
+        location_id=next((f.location_id for f in order.fulfillment_orders if f.location_id), None)
+        or order.retail_location_id,
+        tags=header.tags if settings.include_tags else (),
+        note_attributes=order.custom_attributes if settings.include_note_attributes else (),
+        note=order.note,
+        po_number=order.po_number,
+        source_name=header.source_name,
+        test=header.test,
+        cancelled=header.cancelled,
+        expected=expected_totals(order),
+    )
+
+
+def _charge(order, current, **what):
+    return charge_lines(current, currency=order.currency, taxes_included=order.taxes_included, **what)
+
+
+def _item_lines(order):
+    for line in order.line_items:
+        current = current_line_item(order, line)
+        if not current.quantity:
+            continue  # fully refunded or removed: current_line_item proved nothing is left
+        kind = GIFT_CARD if line.is_gift_card else PRODUCT
+        product = None if kind == GIFT_CARD else ProductKey(
+            variant_id=line.variant_id, product_id=line.product_id, sku=line.sku, barcode=line.barcode,
+            title=line.title, variant_title=line.variant_title,
+        )
+        yield from _charge(order, current, kind=kind, name=line.name, product=product, source_id=line.id,
+                           discount_name=_discount_name(line.name, line.discount_allocations))
+
+
+def _shipping_lines(order):
+    for shipping in order.shipping_lines:
+        current = current_shipping_line(order, shipping)
+        if current.refunded and not current.net and not any(amount for _, amount in current.taxes):
+            continue
+        yield from _charge(order, current, kind=SHIPPING, name=shipping.title, product=None,
+                           source_id=shipping.id,
+                           discount_name=_discount_name(shipping.title, shipping.discount_allocations))
+
+
+def _duty_lines(order):
+    if order.duties_included:
+        return  # the line prices already hold the duties
+    for line in order.line_items:
+        for duty in line.duties:
+            code = f" (HS {duty.harmonized_system_code})" if duty.harmonized_system_code else ""
+            yield from _charge(order, _flat(duty.amount, duty.tax_lines), kind=DUTY,
+                               name=f"Duty: {line.name}{code}", product=None, source_id=duty.id,
+                               discount_name="")
+
+
+def _fee_lines(order):
+    for fee in order.additional_fees:
+        yield from _charge(order, _flat(fee.amount, fee.tax_lines), kind=FEE, name=fee.name,
+                           product=None, source_id=fee.id, discount_name="")
+
+
+def _tip_lines(order):
+    tip = order.totals.total_tip
+    if tip:
+        yield from _charge(order, _flat(tip, ()), kind=TIP, name="Tip", product=None, source_id=None,
+                           discount_name="")
+
+
+def _flat(amount, tax_lines):
+    """A charge Shopify never discounts nor refunds by line (duty, fee, tip)."""
+    return Current(quantity=1, price_unit=amount, discount=ZERO, net=amount,
+                   taxes=tuple((tax.key, tax.amount) for tax in tax_lines), refunded=False)
+
+
+def _discount_name(name, allocations):
+    labels = list(dict.fromkeys(a.application.label for a in allocations))
+    return f"Discount on {name}" + (f" ({', '.join(labels)})" if labels else "")
+
+
+def _payments(order):
+    payments = []
+    for t in order.transactions:
+        if t.status != "SUCCESS" or t.kind not in _INBOUND | _OUTBOUND or not t.amount:
+            continue
+        if t.test and not order.header.test:
+            continue
+        payments.append(PlanPayment(
+            transaction_id=t.id, kind=t.kind, inbound=t.kind in _INBOUND, gateway=t.gateway or "unknown",
+            amount=abs(t.amount), date=t.processed_at or t.created_at, payment_id=t.payment_id,
+        ))
+    return tuple(payments)
+
+
+def _customer(order):
+    customer, header, billing = order.customer, order.header, order.billing_address
+    email = (customer and customer.email) or header.email
+    phone = (customer and customer.phone) or order.phone or (billing and billing.phone)
+    if customer:
+        key, kind = customer.id, "customer"
+        first, last = customer.first_name, customer.last_name
+    elif email:
+        key, kind = email.strip().lower(), "guest"
+        first, last = (billing.first_name, billing.last_name) if billing else (None, None)
+    else:
+        key, kind = None, "anonymous"
+        first, last = (billing.first_name, billing.last_name) if billing else (None, None)
+    name = ((customer and customer.display_name) or _join(first, last) or (billing and billing.name)
+            or email or "Shopify customer")
+    company = order.company
+    return PlanCustomer(
+        key=key, kind=kind, name=name, first_name=first, last_name=last, email=email, phone=phone,
+        company=company and PlanCompany(key=company.company_id, name=company.company_name,
+                                        location_key=company.location_id,
+                                        location_name=company.location_name),
+    )
+
+
+def _address(address):
+    if address is None:
+        return None
+    return PlanAddress(
+        name=address.name or _join(address.first_name, address.last_name), company=address.company,
+        street=address.address1, street2=address.address2, city=address.city, zip=address.zip,
+        province_code=address.province_code, province=address.province,
+        country_code=address.country_code, country=address.country, phone=address.phone,
+    )
+
+
+def _join(*parts):
+    return " ".join(p for p in parts if p) or None

@@ -1,0 +1,164 @@
+"""What Odoo should contain for one Shopify order, in Shopify's keys (the writer maps them to ids)."""
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .order import SIDES, TaxKey
+
+# PlanLine.kind values. Only PRODUCT lines carry a product key; the others map to service products.
+PRODUCT = "product"
+DISCOUNT = "discount"
+SHIPPING = "shipping"
+TIP = "tip"
+DUTY = "duty"
+FEE = "fee"
+GIFT_CARD = "gift_card"
+LINE_KINDS = (PRODUCT, DISCOUNT, SHIPPING, TIP, DUTY, FEE, GIFT_CARD)
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    side: str = "shop"  # the MoneyBag side the order was parsed with: "shop" | "presentment"
+    include_tags: bool = True
+    include_note_attributes: bool = True
+    name_prefix: str | None = None  # "SHOP-" names the order SHOP-1001; None leaves Odoo's sequence
+    timezone: str = "UTC"  # the shop's IANA zone: the invoice date is processedAt's day there
+
+    def __post_init__(self):
+        if self.side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES}, not {self.side!r}")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone: {self.timezone!r} is not an IANA time zone name") from None
+
+
+@dataclass(frozen=True)
+class ProductKey:
+    """Everything that can find or create the Odoo product, best key first."""
+
+    variant_id: str | None  # None when the variant was deleted in Shopify
+    product_id: str | None
+    sku: str | None
+    barcode: str | None
+    title: str
+    variant_title: str | None
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    kind: str  # one of LINE_KINDS
+    product: ProductKey | None  # PRODUCT lines only
+    name: str
+    quantity: int  # current quantity: refunded units are gone
+    price_unit: Decimal  # at the currency's digits; tax-included when the taxes are
+    discount_percent: Decimal  # 0..100, at most 2 decimals; reproduces ``base`` under Odoo's formula
+    base: Decimal  # exact untaxed amount of the line
+    taxes: tuple[tuple[TaxKey, Decimal], ...]  # exact amount per Shopify tax; Odoo must not recompute
+    source_id: str | None  # the Shopify line (LineItem, ShippingLine, Duty, AdditionalFee) it comes from
+
+    @property
+    def tax(self):
+        return sum((amount for _, amount in self.taxes), Decimal(0))
+
+    @property
+    def total(self):
+        return self.base + self.tax
+
+
+@dataclass(frozen=True)
+class PlanPayment:
+    transaction_id: str
+    kind: str  # SALE | CAPTURE (inbound), REFUND | CHANGE (outbound)
+    inbound: bool
+    gateway: str  # Shopify's machine name, e.g. "shopify_payments", "gift_card", "manual"
+    amount: Decimal  # positive, in the plan's currency
+    date: datetime  # processedAt (createdAt when Shopify has none), UTC
+    payment_id: str | None
+
+
+@dataclass(frozen=True)
+class PlanAddress:
+    name: str | None
+    company: str | None
+    street: str | None
+    street2: str | None
+    city: str | None
+    zip: str | None
+    province_code: str | None
+    province: str | None
+    country_code: str | None
+    country: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class PlanCompany:
+    key: str  # Company GID
+    name: str
+    location_key: str | None  # CompanyLocation GID
+    location_name: str | None
+
+
+@dataclass(frozen=True)
+class PlanCustomer:
+    """``key`` is the Customer GID; for a guest checkout the lower-cased email; None when the
+    order names nobody (the writer then uses the store's guest partner)."""
+
+    key: str | None
+    kind: str  # "customer" | "guest" | "anonymous"
+    name: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    phone: str | None
+    company: PlanCompany | None
+
+
+@dataclass(frozen=True)
+class ExpectedTotals:
+    """Shopify's current figures (after refunds) the Odoo documents must reproduce."""
+
+    untaxed: Decimal
+    tax: Decimal
+    total: Decimal
+    taxes: tuple[tuple[TaxKey, Decimal], ...]  # Order.currentTaxLines, by title and rate
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    order_id: str  # Order GID
+    shopify_name: str  # "#1001": the customer reference
+    name: str | None  # Odoo order name when a prefix is set, else None (Odoo's sequence)
+    order_date: datetime  # processedAt, UTC
+    invoice_date: date  # processedAt's day in the shop's time zone
+    currency: str
+    side: str
+    taxes_included: bool
+    customer: PlanCustomer
+    billing_address: PlanAddress | None
+    shipping_address: PlanAddress | None
+    lines: tuple[PlanLine, ...]
+    payments: tuple[PlanPayment, ...]
+    location_id: str | None  # Location GID the goods leave from
+    tags: tuple[str, ...]  # empty unless settings.include_tags
+    note_attributes: tuple[tuple[str, str | None], ...]  # empty unless include_note_attributes
+    note: str | None
+    po_number: str | None
+    source_name: str | None
+    test: bool
+    cancelled: bool
+    expected: ExpectedTotals
+
+    @property
+    def untaxed(self):
+        return sum((line.base for line in self.lines), Decimal(0))
+
+    @property
+    def tax(self):
+        return sum((line.tax for line in self.lines), Decimal(0))
+
+    @property
+    def total(self):
+        return self.untaxed + self.tax
