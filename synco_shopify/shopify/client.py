@@ -17,6 +17,7 @@ import requests
 from urllib3.exceptions import NewConnectionError
 
 from . import operation as operations
+from .auth import ClientCredentials, StaticToken  # noqa: F401  re-exported: callers build clients from here
 from .errors import (
     AccessDenied,
     ApiVersionError,
