@@ -1,0 +1,62 @@
+"""The token endpoint and the simulator's own control endpoints (``/__simulator__/``)."""
+import json
+import re
+from urllib.parse import parse_qsl
+
+from .auth import GrantError
+from .gateway import Reply
+
+_BULK_FILE = re.compile(r"^/__simulator__/bulk/(\d+)\.jsonl$")
+
+
+def _json(raw):
+    return json.loads(raw or b"null")
+
+
+def access_token(sim, raw, content_type):
+    """``POST /admin/oauth/access_token``: the client-credentials grant."""
+    try:
+        if "json" in (content_type or ""):
+            params = _json(raw)
+            if not isinstance(params, dict):
+                raise ValueError
+        else:
+            params = dict(parse_qsl(raw.decode(), keep_blank_values=True))
+    except (ValueError, UnicodeDecodeError):
+        return Reply(400, {"error": "invalid_request", "error_description": "The request body is malformed."})
+    try:
+        return Reply(200, sim.auth.grant(params))
+    except GrantError as refused:
+        return Reply(refused.status, refused.body)
+
+
+def control(sim, method, path, raw):
+    """The test hooks: faults, stats, extra orders, bulk result files."""
+    try:
+        if path == "/__simulator__/faults":
+            if method == "POST":
+                return Reply(200, {"fault": sim.faults.inject(**_json(raw))})
+            if method == "DELETE":
+                sim.faults.clear()
+                return Reply(200, {"faults": []})
+            if method == "GET":
+                return Reply(200, {"faults": sim.faults.active()})
+        if path == "/__simulator__/stats" and method == "GET":
+            return Reply(200, sim.stats)
+        if path == "/__simulator__/stats/reset" and method == "POST":
+            sim.reset_stats()
+            return Reply(200, sim.stats)
+        if path == "/__simulator__/orders" and method == "POST":
+            orders = _json(raw)
+            if not isinstance(orders, list):
+                raise ValueError("POST a JSON list of orders")
+            return Reply(200, {"upserted": len(sim.upsert_orders(orders))})
+        match = _BULK_FILE.match(path)
+        if match and method == "GET":
+            body = sim.bulk.file(int(match.group(1)))
+            if body is None:
+                return Reply(404, {"errors": "Not Found"})
+            return Reply(200, body, {"Content-Type": "application/jsonl"})
+    except (ValueError, TypeError) as bad:
+        return Reply(400, {"errors": str(bad)})
+    return Reply(404, {"errors": "Not Found"})

@@ -1,0 +1,118 @@
+"""One simulated shop, served over HTTP on loopback (see README.md)."""
+import threading
+
+from . import schema as schemas
+from .auth import Auth
+from .bucket import LeakyBucket
+from .bulk import BulkOperations
+from .clock import Clock
+from .faults import Faults
+from .gateway import Gateway
+from .metafields import Metafields
+from .server import SimulatorServer, require_loopback
+from .stats import Stats
+from .store import ShopStore
+
+
+def _shop_data(seed, orders, taxes_included, scenario, now, shop):
+    if scenario is None:
+        from .generator import generate
+
+        return generate(seed, orders, taxes_included=taxes_included, now=now, shop_domain=shop)
+    if hasattr(scenario, "orders"):
+        return scenario  # already loaded (a ShopData)
+    from .scenario import load_scenario
+
+    return load_scenario(scenario)
+
+
+class Simulator:
+    """A Shopify Admin API stand-in for one shop.
+
+    ``scenario`` is a scenario JSON path (or an already loaded ShopData) used
+    instead of generating ``orders`` orders from ``seed``.
+    """
+
+    def __init__(self, orders=200, seed=1, token="shpat_test", plan="standard", taxes_included=False,
+                 scenario=None, client_id=None, client_secret=None, token_ttl=86400,
+                 shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None):
+        require_loopback(host)
+        self.host, self.port = host, port
+        self.clock = Clock(now)
+        self.counters = Stats()
+        self.faults = Faults(seed, self.counters)
+        self.store = ShopStore(_shop_data(seed, orders, taxes_included, scenario, now, shop), self.clock)
+        self.metafields = Metafields(self.clock, self._owner_exists)
+        self.bulk = BulkOperations(self, self.clock, lambda: self.base_url)
+        self.auth = Auth(token, client_id, client_secret, token_ttl)
+        self.bucket = LeakyBucket(plan)
+        self.gateway = Gateway(self, self.auth, self.bucket)
+        self._server = None
+        self._thread = None
+
+    # -- lifecycle ---------------------------------------------------------------
+    def start(self):
+        if self._server is None:
+            self._server = SimulatorServer((self.host, self.port), self)
+            self.port = self._server.server_address[1]
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                name=f"shopify-simulator-{self.port}", daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # -- addresses -----------------------------------------------------------------
+    @property
+    def base_url(self):
+        return f"http://{self.host}:{self.port}"
+
+    def graphql_url(self, version=None):
+        return f"{self.base_url}/admin/api/{version or schemas.latest()}/graphql.json"
+
+    # -- in-process use --------------------------------------------------------------
+    def execute(self, query, variables=None, version=None):
+        """Runs a document as the server would, minus HTTP, cost, faults and token."""
+        return self.gateway.execute(version or schemas.latest(), query, variables)
+
+    @property
+    def data(self):
+        return self.store.data
+
+    def upsert_orders(self, orders):
+        return self.store.upsert_orders(orders)
+
+    def metafield(self, owner_id, namespace, key):
+        return self.metafields.get(owner_id, namespace, key)
+
+    @property
+    def stats(self):
+        """A snapshot of the counters (see stats.py)."""
+        return self.counters.snapshot()
+
+    def reset_stats(self):
+        self.counters.reset()
+
+    def node(self, gid):
+        """Any object the API can reach by id (resolvers use this)."""
+        if not gid:
+            return None
+        if gid == self.store.shop.get("id"):
+            return self.store.shop
+        return self.store.node(gid) or self.metafields.node(gid) or self.bulk.get(gid)
+
+    def _owner_exists(self, gid):
+        return self.node(gid) is not None
