@@ -59,7 +59,10 @@ def _tokens(text):
             out.append(("(",))
         elif match.group("rpar"):
             out.append((")",))
-        elif match.group("field") or match.group("value"):
+        elif not (match.group("field") or match.group("value")):
+            if match.group("neg"):
+                out.append(("NOT",))  # "-(a OR b)" negates the group
+        else:
             raw = match.group("value") or ""
             quoted = len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\""
             value = raw[1:-1] if quoted else raw

@@ -1,0 +1,45 @@
+"""Simulators for the tests: one shared shop, and a factory for custom ones."""
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from shopify_simulator import Simulator  # noqa: E402
+import sim_shops  # noqa: E402
+from sim_http import TOKEN  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    # pytest-odoo's autouse fixture of this name wants a database; these tests need none.
+    yield
+
+
+@pytest.fixture(scope="session")
+def simulator():
+    """A started shop of 200 orders (plus plan); tests must not change its data."""
+    try:
+        import shopify_simulator.generator  # noqa: F401
+        sim = Simulator(orders=200, seed=7, token=TOKEN, plan="plus")
+    except ImportError:  # until the generator lands
+        sim = Simulator(scenario=sim_shops.shop_with(200), token=TOKEN, plan="plus")
+    with sim:
+        yield sim
+
+
+@pytest.fixture
+def make_simulator():
+    """``make_simulator(**Simulator kwargs)`` -> a started simulator, stopped after the test."""
+    started = []
+
+    def make(**kwargs):
+        kwargs.setdefault("token", TOKEN)
+        sim = Simulator(**kwargs).start()
+        started.append(sim)
+        return sim
+
+    yield make
+    for sim in started:
+        sim.stop()
