@@ -1,13 +1,11 @@
 """Parse one ``OrderFull`` / ``OrderHeader`` payload into the typed values of ``order_types``.
 
-Every amount is read from one side of its MoneyBag ("shop" or "presentment") and must be in
-that side's currency, at that currency's digits. Anything the sync cannot book as it is
-raises ``OrderDataError`` naming the order and the field; nothing is defaulted silently.
-The value types are importable from here too (``from .order import ShopifyOrder``).
+Anything the sync cannot book as it is raises ``OrderDataError`` naming the order and the
+field; nothing is defaulted silently. The value types are importable from here too
+(``from .order import ShopifyOrder``).
 """
-from datetime import datetime, timezone
-
-from .money import ZERO, UnknownCurrency, currency_digits, is_rounded, to_decimal
+from .order_fields import SIDES
+from .order_lines import LineReader
 from .order_types import (
     AdditionalFee,
     Address,
@@ -31,123 +29,25 @@ from .order_types import (
     Transaction,
 )
 
-SIDES = ("shop", "presentment")
-_DISCOUNT_KINDS = {
-    "DiscountCodeApplication": ("code", "code"),
-    "AutomaticDiscountApplication": ("automatic", "title"),
-    "ManualDiscountApplication": ("manual", "title"),
-    "ScriptDiscountApplication": ("script", "title"),
-}
+__all__ = [
+    "SIDES", "parse_header", "parse_order", "AdditionalFee", "Address", "Customer", "DiscountAllocation",
+    "DiscountApplication", "Duty", "FulfillmentOrder", "LineItem", "OrderDataError", "OrderHeader",
+    "OrderTotals", "PurchasingCompany", "Refund", "RefundLineItem", "RefundShippingLine", "ShippingLine",
+    "ShopifyOrder", "TaxKey", "TaxLine", "Transaction",
+]
 
 
 def parse_header(payload, *, side="shop"):
     """An ``OrderHeader`` from a payload selecting at least fragment OrderHeader."""
-    return _Reader(payload, side).header()
+    return _OrderReader(payload, side).header()
 
 
 def parse_order(payload, *, side="shop"):
     """A ``ShopifyOrder`` from a payload of fragment OrderFull, amounts from ``side``."""
-    return _Reader(payload, side).order()
+    return _OrderReader(payload, side).order()
 
 
-class _Reader:
-    def __init__(self, payload, side):
-        if side not in SIDES:
-            raise ValueError(f"side must be one of {SIDES}, not {side!r}")
-        if not isinstance(payload, dict):
-            raise OrderDataError(f"An order payload must be an object, not {type(payload).__name__}.")
-        self.payload = payload
-        self.side = side
-        self.label = f"{payload.get('name') or '(no name)'} ({payload.get('id') or 'no id'})"
-        self.currency = self._currency("currencyCode" if side == "shop" else "presentmentCurrencyCode")
-        self.taxes_included = False
-
-    # -- primitives -------------------------------------------------------------------------
-
-    def fail(self, path, problem):
-        raise OrderDataError(f"Shopify order {self.label}: {path} {problem}.")
-
-    def req(self, obj, key, path):
-        value = obj.get(key) if isinstance(obj, dict) else None
-        if value is None:
-            self.fail(f"{path}.{key}" if path else key, "is missing")
-        return value
-
-    def text(self, obj, key):
-        value = obj.get(key)
-        return value if value not in ("", None) else None
-
-    def money(self, obj, key, path, *, optional=False):
-        bag = obj.get(key)
-        where = f"{path}.{key}" if path else key
-        if bag is None:
-            if optional:
-                return ZERO
-            self.fail(where, "is missing")
-        side = self.req(bag, f"{self.side}Money", where)
-        try:
-            amount = to_decimal(side.get("amount"))
-        except ValueError as exc:
-            self.fail(f"{where}.{self.side}Money.amount", f"does not parse: {exc}")
-        code = side.get("currencyCode")
-        if code != self.currency:
-            self.fail(f"{where}.{self.side}Money",
-                      f"is in {code}, but the order's {self.side} currency is {self.currency}")
-        if not is_rounded(amount, self.currency):
-            digits = currency_digits(self.currency)
-            self.fail(where, f"is {amount}, finer than the {digits} decimals of {self.currency}")
-        return amount
-
-    def when(self, obj, key, path="", *, optional=False):
-        raw = obj.get(key)
-        where = f"{path}.{key}" if path else key
-        if raw is None:
-            if optional:
-                return None
-            self.fail(where, "is missing")
-        try:
-            moment = datetime.fromisoformat(raw)
-        except (TypeError, ValueError):
-            self.fail(where, f"is {raw!r}, not an ISO 8601 date-time")
-        if moment.tzinfo is None:
-            self.fail(where, f"is {raw!r}, which has no time zone")
-        return moment.astimezone(timezone.utc)
-
-    def count(self, obj, key, path):
-        value = self.req(obj, key, path)
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{path}.{key}", f"is {value!r}, not a whole number")
-        if value < 0:
-            self.fail(f"{path}.{key}", f"is {value}; a quantity cannot be negative")
-        return value
-
-    def nodes(self, obj, key, path=""):
-        connection = obj.get(key)
-        where = f"{path}.{key}" if path else key
-        if connection is None:
-            self.fail(where, "is missing")
-        if not isinstance(connection, dict) or not isinstance(connection.get("nodes"), list):
-            self.fail(where, "is not a connection with nodes")
-        return connection["nodes"]
-
-    def items(self, obj, key, path=""):
-        value = obj.get(key)
-        if not isinstance(value, list):
-            self.fail(f"{path}.{key}" if path else key, "is missing or not a list")
-        return value
-
-    def _currency(self, key):
-        code = self.payload.get(key)
-        if not code:
-            self.fail(key, "is missing: amounts cannot be booked without a currency")
-        try:
-            currency_digits(code)
-        except UnknownCurrency as exc:
-            self.fail(key, f"is {code!r}: {exc}")
-        return code
-
-    # -- parts ------------------------------------------------------------------------------
-
+class _OrderReader(LineReader):
     def header(self):
         p = self.payload
         customer = p.get("customer") or {}
@@ -235,120 +135,6 @@ class _Reader:
             totals=self.totals(),
         )
 
-    def tax_lines(self, obj, path, key="taxLines"):
-        return tuple(self.tax_line(t, f"{path}.{key}[{i}]" if path else f"{key}[{i}]")
-                     for i, t in enumerate(self.items(obj, key, path)))
-
-    def tax_line(self, tax, path):
-        rate = tax.get("rate")
-        try:
-            if rate is not None:
-                rate = to_decimal(rate)
-            elif tax.get("ratePercentage") is not None:
-                rate = to_decimal(tax["ratePercentage"]) / 100
-            else:
-                self.fail(path, "has neither rate nor ratePercentage; its tax cannot be mapped")
-        except ValueError as exc:
-            self.fail(f"{path}.rate", f"does not parse: {exc}")
-        return TaxLine(
-            key=TaxKey(title=self.req(tax, "title", path), rate=rate.normalize(), included=self.taxes_included),
-            amount=self.money(tax, "priceSet", path),
-            source=tax.get("source"),
-            channel_liable=tax.get("channelLiable"),
-        )
-
-    def discount_applications(self):
-        found = {}
-        for i, node in enumerate(self.nodes(self.payload, "discountApplications")):
-            path = f"discountApplications.nodes[{i}]"
-            kind, label_key = _DISCOUNT_KINDS.get(node.get("__typename"), ("other", "title"))
-            value = self.req(node, "value", path)
-            percentage = fixed = fixed_currency = None
-            try:
-                if value.get("__typename") == "PricingPercentageValue" or "percentage" in value:
-                    # The schema documents -100..0; some payloads say 10 for 10 % off.
-                    percentage = abs(to_decimal(value.get("percentage")))
-                else:
-                    fixed, fixed_currency = to_decimal(value.get("amount")), value.get("currencyCode")
-            except ValueError as exc:
-                self.fail(f"{path}.value", f"does not parse: {exc}")
-            index = self.req(node, "index", path)
-            found[index] = DiscountApplication(
-                index=index,
-                kind=kind,
-                label=node.get(label_key) or node.get("title") or node.get("code") or "Discount",
-                description=node.get("description"),
-                allocation_method=node.get("allocationMethod"),
-                target_selection=node.get("targetSelection"),
-                target_type=node.get("targetType"),
-                percentage=percentage,
-                fixed_amount=fixed,
-                fixed_currency=fixed_currency,
-            )
-        return found
-
-    def allocations(self, obj, path, applications):
-        result = []
-        for i, alloc in enumerate(self.items(obj, "discountAllocations", path)):
-            where = f"{path}.discountAllocations[{i}]"
-            index = self.req(self.req(alloc, "discountApplication", where), "index", f"{where}.discountApplication")
-            if index not in applications:
-                self.fail(where, f"refers to discount application {index}, which the order does not list")
-            result.append(DiscountAllocation(self.money(alloc, "allocatedAmountSet", where), applications[index]))
-        return tuple(result)
-
-    def line_item(self, node, path, applications):
-        variant = node.get("variant") or {}
-        product = node.get("product") or {}
-        quantity = self.count(node, "quantity", path)
-        current = self.count(node, "currentQuantity", path)
-        if current > quantity:
-            self.fail(f"{path}.currentQuantity", f"is {current}, more than the ordered quantity {quantity}")
-        return LineItem(
-            id=self.req(node, "id", path),
-            name=self.req(node, "name", path),
-            title=self.req(node, "title", path),
-            variant_title=self.text(node, "variantTitle"),
-            sku=self.text(node, "sku") or self.text(variant, "sku"),
-            barcode=self.text(variant, "barcode"),
-            vendor=self.text(node, "vendor"),
-            variant_id=variant.get("id"),
-            product_id=product.get("id"),
-            quantity=quantity,
-            current_quantity=current,
-            is_gift_card=bool(node.get("isGiftCard")),
-            requires_shipping=bool(node.get("requiresShipping")),
-            taxable=bool(node.get("taxable")),
-            unit_price=self.money(node, "originalUnitPriceSet", path),
-            original_total=self.money(node, "originalTotalSet", path),
-            tax_lines=self.tax_lines(node, path),
-            discount_allocations=self.allocations(node, path, applications),
-            duties=tuple(
-                Duty(
-                    id=self.req(duty, "id", f"{path}.duties[{i}]"),
-                    harmonized_system_code=duty.get("harmonizedSystemCode"),
-                    amount=self.money(duty, "price", f"{path}.duties[{i}]"),
-                    tax_lines=self.tax_lines(duty, f"{path}.duties[{i}]"),
-                )
-                for i, duty in enumerate(self.items(node, "duties", path))
-            ),
-            custom_attributes=self.attributes(node),
-        )
-
-    def shipping_line(self, node, path, applications):
-        return ShippingLine(
-            id=self.req(node, "id", path),
-            title=self.req(node, "title", path),
-            code=self.text(node, "code"),
-            source=self.text(node, "source"),
-            carrier_identifier=self.text(node, "carrierIdentifier"),
-            original_price=self.money(node, "originalPriceSet", path),
-            discounted_price=self.money(node, "discountedPriceSet", path),
-            current_discounted_price=self.money(node, "currentDiscountedPriceSet", path),
-            tax_lines=self.tax_lines(node, path),
-            discount_allocations=self.allocations(node, path, applications),
-        )
-
     def refund(self, node, path):
         return Refund(
             id=self.req(node, "id", path),
@@ -434,9 +220,6 @@ class _Reader:
             tax_lines=self.tax_lines(p, ""),
             current_tax_lines=self.tax_lines(p, "", key="currentTaxLines"),
         )
-
-    def attributes(self, obj):
-        return tuple((a.get("key"), a.get("value")) for a in obj.get("customAttributes") or ())
 
     def customer(self, node):
         if not node:

@@ -84,6 +84,12 @@ class LineItem:
     def discount_total(self):
         return sum((a.amount for a in self.discount_allocations), Decimal(0))
 
+    @property
+    def is_tip(self):
+        # Shopify records a tip as an unshipped line titled "Tip" with no product behind it.
+        return (self.title == "Tip" and self.variant_id is None and self.product_id is None
+                and not self.is_gift_card and not self.requires_shipping)
+
 
 @dataclass(frozen=True)
 class ShippingLine:

@@ -1,7 +1,7 @@
 """From a parsed Shopify order to the plan of what Odoo should contain (pure; the Odoo writer follows it).
 
 Lines come in this order: product and gift card lines, shipping, duties, additional fees,
-the tip; a separate discount line always follows the line it discounts. ``check_plan``
+tips; a separate discount line always follows the line it discounts. ``check_plan``
 (re-exported here) proves the plan reproduces Shopify's current figures to the cent.
 """
 from zoneinfo import ZoneInfo
@@ -72,6 +72,8 @@ def _charge(order, current, **what):
 
 def _item_lines(order):
     for line in order.line_items:
+        if line.is_tip:
+            continue
         current = current_line_item(order, line)
         if not current.quantity:
             continue  # fully refunded or removed: current_line_item proved nothing is left
@@ -112,10 +114,16 @@ def _fee_lines(order):
 
 
 def _tip_lines(order):
-    tip = order.totals.total_tip
-    if tip:
-        yield from _charge(order, _flat(tip, ()), kind=TIP, name="Tip", product=None, source_id=None,
-                           discount_name="")
+    tips = [line for line in order.line_items if line.is_tip]
+    for line in tips:
+        current = current_line_item(order, line)
+        if current.quantity:
+            yield from _charge(order, current, kind=TIP, name=line.name, product=None, source_id=line.id,
+                               discount_name=_discount_name(line.name, line.discount_allocations))
+    if not tips and order.totals.total_tip:
+        # Only the order's total says there was a tip: one line for it, tied to no Shopify line.
+        yield from _charge(order, _flat(order.totals.total_tip, ()), kind=TIP, name="Tip", product=None,
+                           source_id=None, discount_name="")
 
 
 def _flat(amount, tax_lines):

@@ -1,9 +1,10 @@
 """Does a plan reproduce Shopify's figures to the cent? Every difference in words, both figures shown.
 
 Three levels: each plan line must give its own amount under Odoo's formula; each Shopify
-line (item, shipping, duty, fee) must be matched by its plan lines; and the order's
+line (item, shipping, duty, fee, tip) must be matched by its plan lines; and the order's
 subtotal, shipping, duties, fees, tip, tax, total and tax per title and rate must equal
-Shopify's current (after refunds) figures.
+Shopify's current (after refunds) figures, and the planned payments the money Shopify says
+moved (received less refunded).
 """
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ def check_plan(plan, order):
         *_charge_problems(plan, order, groups),
         *_total_problems(plan, order, groups),
         *_tax_problems(plan, order),
+        *_payment_problems(plan, order),
     ]
 
 
@@ -91,7 +93,7 @@ def _shopify_charges(order):
 
 
 def _charge_problems(plan, order, groups):
-    planned = {charge.source_id: (charge, lines) for charge, lines in groups if charge.kind != TIP}
+    planned = {charge.source_id: (charge, lines) for charge, lines in groups if charge.source_id is not None}
     for source_id, label, amount, taxes, quantity in _shopify_charges(order):
         found = planned.pop(source_id, None)
         taxes = dict(by_tax_key(taxes))
@@ -148,6 +150,16 @@ def _tax_problems(plan, order):
                                  for k, amount in line.taxes if k == key)
             yield (f"Tax {_tax_name(key)}: plan {ours.get(key, ZERO)}, Shopify {theirs.get(key, ZERO)} "
                    f"(plan lines: {carriers or 'none'}).")
+
+
+def _payment_problems(plan, order):
+    received = sum((p.amount for p in plan.payments if p.inbound), ZERO)
+    paid_back = sum((p.amount for p in plan.payments if not p.inbound), ZERO)
+    theirs = order.totals.total_received - order.totals.total_refunded
+    if received - paid_back != theirs:
+        yield (f"Payments: plan {received - paid_back} (received {received}, paid back {paid_back}), "
+               f"Shopify {theirs} (received {order.totals.total_received}, "
+               f"refunded {order.totals.total_refunded}).")
 
 
 def _pairs(tax_lines):

@@ -211,7 +211,8 @@ def test_tax_line_without_any_rate_is_refused_but_a_percentage_rate_is_read():
     payload["lineItems"]["nodes"][0]["taxLines"][0]["rate"] = None
     assert parse_order(payload).line_items[0].tax_lines[0].key.rate == Decimal("0.08875")
     payload["lineItems"]["nodes"][0]["taxLines"][0]["ratePercentage"] = None
-    assert "has neither rate nor ratePercentage" in _error(payload)
+    assert _error(payload) == (f"Shopify order #1001 ({payload['id']}): lineItems.nodes[0].taxLines[0] has neither "
+                               "rate nor ratePercentage; its tax cannot be mapped.")
 
 
 def test_side_must_be_shop_or_presentment():

@@ -99,3 +99,10 @@ def test_duties_and_fees_that_shopify_totals_differently_are_reported():
     found = problems(payload)
     assert "Duties: plan 12.50, Shopify 0.00 (difference 12.50)." in found
     assert "Additional fees: plan 0.10, Shopify 0.20 (difference -0.10)." in found
+
+
+def test_payments_that_do_not_make_the_money_shopify_received_are_reported():
+    payload = example_a()
+    payload["transactions"][0]["amountSet"]["shopMoney"]["amount"] = "50.00"
+    assert problems(payload) == [
+        "Payments: plan 50.00 (received 50.00, paid back 0), Shopify 89.82 (received 89.82, refunded 0.00)."]

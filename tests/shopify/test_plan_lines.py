@@ -111,6 +111,16 @@ def test_tip_duty_and_fee_are_lines_of_their_own():
     assert plan.total == D("128.99")
 
 
+def test_a_tip_recorded_as_a_tip_line_item_is_one_tip_line_not_a_product():
+    b = OrderBuilder()
+    b.line("Coffee", "4.00", 1, taxes=[(*NY, "0.36")])
+    tip = b.tip_line("1.50")
+    plan = plan_of(b.build())
+    assert [(line.kind, line.product, line.source_id, line.total) for line in plan.lines[1:]] == [
+        ("tip", None, tip, D("1.50"))]
+    assert plan.total == D("5.86")
+
+
 def test_duties_included_in_prices_are_not_added_again():
     b = OrderBuilder()
     b.line("Jacket", "100.00", 1, duties=[("12.50", [])])

@@ -163,3 +163,12 @@ def test_settings_refuse_an_unknown_side_or_time_zone():
         PlanSettings(side="both")
     with pytest.raises(ValueError):
         PlanSettings(timezone="Nowhere/Special")
+
+
+def test_cash_change_handed_back_at_the_till_is_an_outbound_payment():
+    b = paid_order()
+    b.transaction("SALE", "100.00", gateway="cash")
+    b.transaction("CHANGE", "12.90", gateway="cash")
+    payments = build_plan(parse_order(b.build()), PlanSettings()).payments
+    assert [(p.kind, p.inbound, p.amount) for p in payments] == [("SALE", True, D("100.00")),
+                                                                 ("CHANGE", False, D("12.90"))]
