@@ -175,7 +175,7 @@ class BulkOperations:
         self._lock = threading.Lock()
         self._ops = {}
         self._files = {}
-        self._cancelled = set()
+        self._cancels = {}  # gid -> Event set by bulkOperationCancel
 
     def all(self):
         return list(self._ops.values())
@@ -213,25 +213,29 @@ class BulkOperations:
                 "rootObjectCount": "0", "fileSize": None, "url": None, "partialDataUrl": None,
             }
             operation = self._ops[gid]
+            self._cancels[gid] = threading.Event()
+        slow = self._sim.faults.draw("bulk_slow")
+        delay = slow.params["delay"] if slow else 0.0
         worker = threading.Thread(
-            target=self._run, args=(gid, number, version, prepared, connections, bool(group_objects)),
+            target=self._run, args=(gid, number, version, prepared, connections, bool(group_objects), delay),
             name=f"bulk-{number}", daemon=True,
         )
         worker.start()
         return operation, []
 
-    def _run(self, gid, number, version, prepared, connections, group_objects):
-        if gid in self._cancelled:
+    def _run(self, gid, number, version, prepared, connections, group_objects, delay):
+        cancelled = self._cancels[gid]
+        self._update(gid, status="RUNNING")
+        if cancelled.wait(delay):
             self._update(gid, status="CANCELED", completedAt=self._clock.iso())
             return
-        self._update(gid, status="RUNNING")
         try:
             data, errors = engine.run(Context(self._sim, version, prepared.schema, bulk=True), prepared)
             if errors:
                 self._update(gid, status="FAILED", errorCode="INTERNAL_SERVER_ERROR",
                              completedAt=self._clock.iso(), _errors=errors)
                 return
-            if gid in self._cancelled:
+            if cancelled.is_set():
                 self._update(gid, status="CANCELED", completedAt=self._clock.iso())
                 return
             lines = flatten(data, connections, group_objects)
@@ -249,12 +253,13 @@ class BulkOperations:
                          completedAt=self._clock.iso(), _errors=[repr(crash)])
 
     def cancel(self, gid):
-        operation = self._ops.get(gid)
-        if operation is None:
-            return None, [{"field": ["id"], "message": "Bulk operation does not exist", "code": None}]
-        if operation["status"] not in ACTIVE:
-            return operation, [{"field": ["id"], "message": (
-                f"A bulk operation cannot be canceled when it is {operation['status'].lower()}"), "code": None}]
-        self._cancelled.add(gid)
-        self._update(gid, status="CANCELING")
-        return self._ops[gid], []
+        with self._lock:
+            operation = self._ops.get(gid)
+            if operation is None:
+                return None, [{"field": ["id"], "message": "Bulk operation does not exist", "code": None}]
+            if operation["status"] not in ACTIVE:
+                return operation, [{"field": ["id"], "message": (
+                    f"A bulk operation cannot be canceled when it is {operation['status'].lower()}"), "code": None}]
+            operation = self._ops[gid] = {**operation, "status": "CANCELING"}
+        self._cancels[gid].set()
+        return operation, []

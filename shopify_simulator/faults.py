@@ -6,7 +6,9 @@ A fault fires for the next ``count`` requests, or for a ``fraction`` of them
 
 At most one fault that replaces the answer (5xx, 429, drop, throttle) fires per
 request; ``slow`` delays the answer and combines with any of them.
-``metafield_user_errors`` is drawn only by requests that run ``metafieldsSet``.
+``metafield_user_errors`` is drawn only by requests that run ``metafieldsSet``,
+``bulk_slow`` (a bulk operation stays RUNNING ``delay`` seconds longer) only by
+``bulkOperationRunQuery``.
 """
 import random
 import threading
@@ -18,6 +20,7 @@ KINDS = {
     "drop": {},
     "throttle": {},
     "metafield_user_errors": {"code": "INTERNAL_ERROR", "message": "Internal error. Please try again."},
+    "bulk_slow": {"delay": 1.0},
 }
 ANSWERING = ("http_5xx", "http_429", "drop", "throttle")
 MAX_DELAY = 60.0
@@ -44,8 +47,8 @@ def _check(kind, count, fraction, params):
     merged = {**KINDS[kind], **params}
     if kind == "http_5xx" and not (isinstance(merged["status"], int) and 500 <= merged["status"] <= 599):
         raise ValueError("http_5xx needs a status between 500 and 599")
-    if kind == "slow" and not 0 <= merged["delay"] <= MAX_DELAY:
-        raise ValueError(f"slow needs a delay between 0 and {MAX_DELAY} seconds")
+    if kind in ("slow", "bulk_slow") and not 0 <= merged["delay"] <= MAX_DELAY:
+        raise ValueError(f"{kind} needs a delay between 0 and {MAX_DELAY} seconds")
     if kind == "http_429" and merged["retry_after"] < 0:
         raise ValueError("retry_after must not be negative")
     return merged
