@@ -5,7 +5,11 @@ lines loses, per tax line j, its cumulative share ``round_half_up(tax_j × k_cum
 k_cum of q units refunded so far; when those shares do not sum to the refund's tax, the
 largest tax line takes the difference, and later refunds continue from what was actually
 taken. A refunded shipping line follows the same rule with the refunded part of its amount
-in place of k / q. The order generator of the simulator applies the same rule.
+in place of k / q. (The simulator's generator refunds a line at most once, where this rule
+and a per-refund ``round_half_up(tax_j × k / q)`` agree.)
+
+Refund subtotals are read in the basis of the line's price: tax-included when the order's
+prices are, as Shopify states line and shipping amounts.
 """
 from dataclasses import dataclass
 from decimal import Decimal
