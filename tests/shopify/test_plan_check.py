@@ -106,3 +106,12 @@ def test_payments_that_do_not_make_the_money_shopify_received_are_reported():
     payload["transactions"][0]["amountSet"]["shopMoney"]["amount"] = "50.00"
     assert problems(payload) == [
         "Payments: plan 50.00 (received 50.00, paid back 0), Shopify 89.82 (received 89.82, refunded 0.00)."]
+
+
+def test_current_tax_lines_that_leave_shipping_tax_out_are_read_as_line_item_taxes():
+    payload = example_a()
+    payload["currentTaxLines"][0]["priceSet"]["shopMoney"]["amount"] = "6.79"  # 7.32 less shipping's 0.53
+    assert problems(payload) == []
+    payload["currentTaxLines"][0]["priceSet"]["shopMoney"]["amount"] = "6.78"
+    assert problems(payload) == ["Tax NY State Tax 8.875 %: plan 7.32, Shopify 6.78 (plan lines: 'T-shirt - M' 4.79, "
+                                 "'Cap' 2.00, 'Standard Shipping' 0.53)."]
