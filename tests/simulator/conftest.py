@@ -7,7 +7,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from shopify_simulator import Simulator  # noqa: E402
-import sim_shops  # noqa: E402
 from sim_http import TOKEN  # noqa: E402
 
 
@@ -19,13 +18,8 @@ def load_registry():
 
 @pytest.fixture(scope="session")
 def simulator():
-    """A started shop of 200 orders (plus plan); tests must not change its data."""
-    try:
-        import shopify_simulator.generator  # noqa: F401
-        sim = Simulator(orders=200, seed=7, token=TOKEN, plan="plus")
-    except ImportError:  # until the generator lands
-        sim = Simulator(scenario=sim_shops.shop_with(200), token=TOKEN, plan="plus")
-    with sim:
+    """A started shop of 300 generated orders (plus plan); tests must not change its data."""
+    with Simulator(orders=300, seed=7, token=TOKEN, plan="plus") as sim:
         yield sim
 
 

@@ -75,3 +75,29 @@ def test_stats_count_requests_and_reset_over_http(make_simulator):
 def test_unknown_paths_are_404(simulator):
     assert requests.get(f"{simulator.base_url}/admin/shop.json", timeout=5).status_code == 404
     assert requests.get(f"{simulator.base_url}/__simulator__/nothing", timeout=5).status_code == 404
+
+
+def test_in_process_execute_answers_like_the_server(simulator):
+    query = "query($n: Int!) { orders(first: $n, sortKey: ID) { nodes { id name totalPriceSet { shopMoney { amount } } } } }"
+    over_http = data(simulator, query, {"n": 20})
+    assert simulator.execute(query, {"n": 20}) == {"data": over_http}
+
+
+def test_concurrent_clients_each_page_every_order_once(make_simulator):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sim_http import page_through
+
+    sim = make_simulator(orders=400, seed=5, plan="plus")
+
+    def walk(_):
+        with requests.Session() as session:
+            return page_through(sim, "orders", "id", first=50, args=", sortKey: UPDATED_AT", session=session)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        walks = list(pool.map(walk, range(6)))
+    expected = {o["id"] for o in sim.data.orders}
+    for nodes, pages in walks:
+        assert len(nodes) == len(expected) and {n["id"] for n in nodes} == expected
+    assert sim.stats["graphql_requests"] == sum(pages for _, pages in walks)
+    assert sim.stats["orders_served"] == 6 * len(expected)

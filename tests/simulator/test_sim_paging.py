@@ -1,4 +1,5 @@
 """Cursor paging of connections: every node once, in the asked order, both directions."""
+import time
 from decimal import Decimal
 
 import pytest
@@ -29,7 +30,7 @@ def big_shop():
     from shopify_simulator import Simulator
     from sim_http import TOKEN
 
-    with Simulator(scenario=sim_shops.shop_with(5000), token=TOKEN, plan="plus") as sim:
+    with Simulator(orders=5000, seed=3, token=TOKEN, plan="plus") as sim:
         yield sim
 
 
@@ -42,6 +43,24 @@ def test_paging_5000_orders_by_250_returns_each_exactly_once(big_shop):
     assert set(ids) == {o["id"] for o in big_shop.data.orders}
     # Default sort is PROCESSED_AT, as in Shopify.
     assert ids == _expected(big_shop.data.orders, "PROCESSED_AT")
+
+
+def test_order_headers_page_through_5000_orders_in_a_few_seconds(big_shop):
+    from synco_shopify.shopify import documents
+
+    query, seen, after = documents.load("OrderHeaders"), 0, None
+    started = time.perf_counter()
+    with requests.Session() as session:
+        while True:
+            page = data(big_shop, query, {"first": 250, "after": after}, session=session)["orders"]
+            seen += len(page["nodes"])
+            if not page["pageInfo"]["hasNextPage"]:
+                break
+            after = page["pageInfo"]["endCursor"]
+    elapsed = time.perf_counter() - started
+    print(f"\nOrderHeaders over HTTP: {seen} orders in {elapsed:.2f} s = {seen / elapsed:.0f} orders/s")
+    assert seen == 5000
+    assert elapsed < 5
 
 
 @pytest.mark.parametrize("sort", sorted(SORTS))
@@ -137,10 +156,10 @@ def test_orders_count_is_exact_or_capped_at_the_limit(simulator):
 def test_other_resources_page_and_resolve_by_id(simulator):
     shop = simulator.data
     for field, objects in (("customers", shop.customers), ("products", shop.products)):
-        nodes, _ = page_through(simulator, field, "id", first=2)
+        nodes, _ = page_through(simulator, field, "id", first=40)
         assert sorted(n["id"] for n in nodes) == sorted(o["id"] for o in objects), field
     variants = [v["id"] for p in shop.products for v in p["variants"]]
-    nodes, _ = page_through(simulator, "productVariants", "id product { id }", first=5)
+    nodes, _ = page_through(simulator, "productVariants", "id product { id }", first=40)
     assert sorted(n["id"] for n in nodes) == sorted(variants)
     active = [loc["id"] for loc in shop.locations if loc["isActive"]]
     assert {n["id"] for n in page_through(simulator, "locations", "id")[0]} == set(active)
