@@ -120,10 +120,7 @@ class ShopifyClient:
         body = {"query": op.text, "variables": variables or {}}
         if operation_name:
             body["operationName"] = operation_name
-        data = self._send(op, body, _cost_key(op, variables))
-        if op.is_mutation:
-            _raise_user_errors(op, data)
-        return data
+        return self._send(op, body, _cost_key(op, variables))
 
     def paginate(self, document, variables=None, path=("orders",), page_size=None):
         """Yield the nodes of the connection at ``path``, page after page by ``endCursor``."""
@@ -203,7 +200,10 @@ class ShopifyClient:
             # A refused connection never reached Shopify; anything later might have run.
             reached = not isinstance(exc, requests.ConnectTimeout) and not _refused(exc)
             raise _Retry(f"connection failed: {type(exc).__name__}", maybe_applied=reached) from None
-        return self._read(op, key, response, token)
+        data = self._read(op, key, response, token)
+        if op.is_mutation:
+            _check_user_errors(op, data)
+        return data
 
     def _read(self, op, key, response, token):
         status = response.status_code
@@ -334,14 +334,19 @@ def _cost_key(op, variables):
     return (op.text, op.name, sizes)
 
 
-def _raise_user_errors(op, data):
+def _check_user_errors(op, data):
     found = []
     for field in op.root_fields:
         payload = (data or {}).get(field)
         if isinstance(payload, dict):
             found.extend(payload.get("userErrors") or ())
-    if found:
-        raise UserErrors(op.name, found, data)
+    if not found:
+        return
+    # INTERNAL_ERROR alone is Shopify failing, not the input: an atomic mutation that
+    # is safe to repeat (metafieldsSet) is sent again like after a 5xx.
+    if op.retry_blindly and all(e.get("code") == "INTERNAL_ERROR" for e in found):
+        raise _Retry("userErrors INTERNAL_ERROR")
+    raise UserErrors(op.name, found, data)
 
 
 def _located(error):
