@@ -1,6 +1,4 @@
 """Customers, companies and their addresses."""
-from .taxes import PLACES
-
 FIRST = ("Olivia", "Liam", "Emma", "Noah", "Ava", "Lucas", "Mia", "Leon", "Sofia", "Hugo", "Amelia", "Arjun",
          "Chloe", "Mateo", "Hannah", "Yuki", "Priya", "Jack", "Lea", "Oscar", "Grace", "Felix", "Chiara", "Omar")
 LAST = ("Smith", "Johnson", "Garcia", "Müller", "Martin", "Brown", "Tremblay", "Schmidt", "Dubois", "Wilson",
@@ -42,10 +40,6 @@ def address(rng, place, first, last, company=None, with_phone=False):
         "zip": _zip(rng, place.country_code, prefix), "country": place.country,
         "countryCodeV2": place.country_code, "phone": phone(rng, place.country_code) if with_phone else None,
     }
-
-
-def home_place(rng, country):
-    return rng.choice([p for p in PLACES if p.country_code == country])
 
 
 class CustomerBook:

@@ -26,8 +26,6 @@ class RefundedLine:
     quantity: int
     subtotal: int                    # same basis as the line price (includes tax when included)
     tax: int
-    discount_shares: list            # (discount index, amount)
-    tax_shares: list
 
 
 @dataclass(slots=True)
@@ -148,7 +146,7 @@ def _refund(order, side, figures):
             shares = [(i, half_up(a * quantity, ordered)) for i, a in figures.line_allocations[index]]
             tax_shares = [half_up(t * quantity, ordered) for t in figures.line_taxes[index]]
             subtotal = line.unit[side] * quantity - sum(a for _, a in shares)
-            lines.append(RefundedLine(index, quantity, subtotal, sum(tax_shares), shares, tax_shares))
+            lines.append(RefundedLine(index, quantity, subtotal, sum(tax_shares)))
             money += subtotal + (0 if included else sum(tax_shares))
             refunded["line_items"] += subtotal
             refunded["tax"] += sum(tax_shares)
