@@ -230,7 +230,7 @@ class BulkOperations:
             self._update(gid, status="CANCELED", completedAt=self._clock.iso())
             return
         try:
-            data, errors = engine.run(Context(self._sim, version, prepared.schema, bulk=True), prepared)
+            data, errors, _ = engine.run(Context(self._sim, version, bulk=True), prepared)
             if errors:
                 self._update(gid, status="FAILED", errorCode="INTERNAL_SERVER_ERROR",
                              completedAt=self._clock.iso(), _errors=errors)

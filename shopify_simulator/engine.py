@@ -70,8 +70,14 @@ def prepare(version, query):
     return Prepared(schema, document, [shape(e, "validationError") for e in validate(schema, document)])
 
 
+class Outcome(NamedTuple):
+    data: object
+    errors: list  # shaped
+    executed: bool  # False when variables or the operation choice stopped it before running
+
+
 def run(context, prepared, variables=None, operation_name=None):
-    """(data, errors) of a validated document; errors already shaped."""
+    """The outcome of a validated document."""
     result = execute(
         prepared.schema,
         prepared.document,
@@ -81,10 +87,10 @@ def run(context, prepared, variables=None, operation_name=None):
         field_resolver=field_resolver,
         type_resolver=type_resolver,
     )
-    # Errors before execution (variables, operation choice) come without data.
-    code = "INVALID_VARIABLE" if result.data is None else None
-    errors = [shape(e, code) for e in result.errors or ()]
-    return result.data, errors
+    # Errors before execution (variables, operation choice) have no path and come without data.
+    executed = result.data is not None or any(e.path for e in result.errors or ())
+    errors = [shape(e, None if executed else "INVALID_VARIABLE") for e in result.errors or ()]
+    return Outcome(result.data, errors, executed)
 
 
 def error(message, code, **extensions):

@@ -77,22 +77,21 @@ class Gateway:
         operation = select_operation(prepared.document, operation_name)
         if operation is not None:
             self.sim.counters.operation(operation_label(operation))
-        data, errors, context = self._run(version, prepared, variables, operation_name)
-        return self._body(data, errors, context, {})
+        outcome, context = self._run(version, prepared, variables, operation_name)
+        return self._body(outcome, context, {})
 
     def _run(self, version, prepared, variables, operation_name):
-        context = Context(self.sim, version, prepared.schema)
-        data, errors = engine.run(context, prepared, variables, operation_name)
-        return data, errors, context
+        context = Context(self.sim, version)
+        return engine.run(context, prepared, variables, operation_name), context
 
     @staticmethod
-    def _body(data, errors, context, extensions):
+    def _body(outcome, context, extensions):
         body = {}
-        if errors:
-            body["errors"] = errors
-        if data is not None:
-            body["data"] = data
-        if context is not None and context.search:
+        if outcome.errors:
+            body["errors"] = outcome.errors
+        if outcome.executed:
+            body["data"] = outcome.data
+        if context.search:
             extensions = {**extensions, "search": context.search}
         if extensions:
             body["extensions"] = extensions
@@ -144,9 +143,9 @@ class Gateway:
             stats.add("throttled")
             error = {"message": "Throttled", "extensions": {"code": "THROTTLED", "documentation": RATE_LIMITS_DOC}}
             return Reply(200, {"errors": [error], "extensions": {"cost": self._cost(requested, None)}}, headers)
-        data, errors, context = self._run(version, prepared, variables, operation_name)
-        actual = 0 if data is None else actual_cost(prepared.schema, prepared.document, data, variables, operation_name)
+        outcome, context = self._run(version, prepared, variables, operation_name)
+        actual = actual_cost(prepared.schema, prepared.document, outcome.data, variables, operation_name)
         self.bucket.give_back(requested - actual)
         stats.add("cost_requested", requested)
         stats.add("cost_actual", actual)
-        return Reply(200, self._body(data, errors, context, {"cost": self._cost(requested, actual)}), headers)
+        return Reply(200, self._body(outcome, context, {"cost": self._cost(requested, actual)}), headers)

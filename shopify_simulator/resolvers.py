@@ -29,10 +29,9 @@ def invalid_id(value):
 class Context:
     """What the resolvers of one request see (``info.context``)."""
 
-    def __init__(self, sim, version, schema, bulk=False):
+    def __init__(self, sim, version, bulk=False):
         self.sim = sim  # the Simulator: store, metafields, bulk, faults, stats
         self.version = version
-        self.schema = schema
         self.bulk = bulk  # bulk queries page nested connections without first/last
         self.search = []  # Shopify's extensions.search entries
 
