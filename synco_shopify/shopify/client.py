@@ -36,6 +36,11 @@ from .throttle import CostBucket
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 16.0
 USER_AGENT = "synco-shopify (Odoo addon)"
+STATUS_HINTS = {
+    400: "the request was malformed; this is a bug in the addon, please report it",
+    402: "the shop is frozen for an unpaid Shopify bill; the merchant must settle it",
+    423: "the shop is locked by Shopify; the merchant must contact Shopify support",
+}
 
 
 @dataclass
@@ -218,7 +223,8 @@ class ShopifyClient:
         if status >= 500:
             raise _Retry(f"HTTP {status}", maybe_applied=True)
         if status != 200:
-            raise ShopifyError(f"Shopify answered HTTP {status} to {op.name} on {self.shop_domain}.")
+            hint = STATUS_HINTS.get(status, "see https://shopify.dev/docs/api/usage/response-codes")
+            raise ShopifyError(f"Shopify answered HTTP {status} to {op.name} on {self.shop_domain}: {hint}.")
         self._check_served_version(response)
         try:
             payload = response.json()

@@ -43,7 +43,7 @@ class InvalidDocument(ShopifyError):
         listed = "; ".join(self.messages) or "no detail given"
         super().__init__(
             f"Shopify rejected the GraphQL document {operation}: {listed}. "
-            "The document does not match this API version: fix it or change the version."
+            "Fix the document, or the API version it is sent to."
         )
 
 
