@@ -10,3 +10,10 @@ class AccountMove(models.Model):
         "(shopify_order_id) WHERE shopify_order_id IS NOT NULL AND move_type = 'out_invoice'",
         "This Shopify order already has an invoice.",
     )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        # An invoice-only order that was synced as a draft now has a number: send it.
+        orders = posted.shopify_order_id.filtered(lambda o: not o.sale_order_id and o.sync_state == "synced")
+        orders.write({"writeback_state": "pending"})
+        return posted

@@ -94,7 +94,7 @@ class ShopifyOrder(models.Model):
             order.fulfillment_status_label = FULFILLMENT_STATUS_LABELS.get(
                 order.fulfillment_status or "", order.fulfillment_status)
 
-    @api.depends("sale_order_id.name", "invoice_ids.name", "invoice_ids.state")
+    @api.depends("sale_order_id.name", "invoice_ids.name", "invoice_ids.state", "invoice_ids.display_name")
     def _compute_odoo_record(self):
         for order in self:
             invoices = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
@@ -104,7 +104,10 @@ class ShopifyOrder(models.Model):
             if order.sale_order_id:
                 order.odoo_record_ref = order.sale_order_id.name
             elif invoices:
-                order.odoo_record_ref = invoices[:1].name if invoices[:1].name != "/" else False
+                # An unposted invoice has no number yet: Odoo calls it "Draft Invoice (* 42)",
+                # and posting it later sends its number to Shopify (account_move.py).
+                invoice = invoices[:1]
+                order.odoo_record_ref = invoice.name if invoice.name and invoice.name != "/" else invoice.display_name
             else:
                 order.odoo_record_ref = False
 

@@ -10,6 +10,7 @@ from ..shopify.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 _logger = logging.getLogger(__name__)
 
 ADMIN = "base.group_system"
+REQUEST_TIMEOUT = 30.0
 
 
 class ShopifyStore(models.Model):
@@ -211,9 +212,11 @@ class ShopifyStore(models.Model):
                     store.oauth_token_expires_at).timestamp(),
                 on_token=store._remember_oauth_token,
             )
+        # One number, not a (connect, read) pair: Odoo's test harness wraps requests
+        # and compares the timeout with a number.
         return ShopifyClient(
             store.shop_domain, store.api_version, credentials,
-            base_url=store.api_base_url or None, logger=_logger,
+            base_url=store.api_base_url or None, logger=_logger, timeout=REQUEST_TIMEOUT,
         )
 
     # -- what the pure Shopify layer needs from the settings ---------------------------------

@@ -8,6 +8,7 @@ Shopify's tax amounts as Odoo's per-line manual tax amounts (``extra_tax_data``)
 the company's rounding method stays whatever the merchant chose.
 """
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from odoo import Command, _, fields
 from odoo.exceptions import UserError
@@ -36,6 +37,12 @@ class OrderWriter:
         """Creates what the store's settings ask for; returns the values to store on
         the shopify.order record. Raises on anything that must fail the order."""
         store = self.store
+        if not plan.lines:
+            raise UserError(_(
+                "Nothing to book: every line of Shopify order %(name)s was cancelled or refunded "
+                "(Shopify's current total is %(total)s %(currency)s). Exclude such orders with the "
+                "store's rules, or leave them unsynced.",
+                name=plan.shopify_name, total=plan.expected.total, currency=plan.currency))
         currency = self.resolver.currency(plan.currency)
         partner, invoice_address, delivery_address = self.resolver.partner(plan)
         lines = [self._line_values(line, currency) for line in plan.lines]
@@ -56,6 +63,10 @@ class OrderWriter:
         if invoice and invoice.state == "posted" and store.register_payments:
             payments = self._register_payments(shopify_order, plan, invoice)
         return {"sale_order_id": sale_order.id or False, "invoice": invoice, "payments": payments}
+
+    def _local_day(self, moment):
+        """The day of a Shopify moment in the shop's time zone, as its invoice date is."""
+        return moment.astimezone(ZoneInfo(self.store.shop_timezone or "UTC")).date()
 
     def _wants_invoice(self, shopify_order):
         if self.store.invoice_mode == "none":
@@ -81,22 +92,21 @@ class OrderWriter:
             "_quantity": quantity,
         }
         if taxes:
+            # Only the document-currency amounts: Odoo derives the company-currency ones
+            # at the document's own rate, as it does for any foreign-currency line.
             base = float(line.base)
-            rate = 1.0
             values["extra_tax_data"] = {
                 "currency_id": currency.id,
                 "price_unit": price_unit,
                 "discount": discount,
                 "quantity": quantity,
-                "rate": rate,
+                "rate": 1.0,
+                # The line's own untaxed amount, exact: without it, Odoo's "round globally"
+                # would round the document's unrounded sum instead.
+                "manual_total_excluded_currency": base,
                 "manual_tax_amounts": {
-                    str(tax.id): {
-                        "tax_amount_currency": float(amount),
-                        "tax_amount": float(amount),
-                        "base_amount_currency": base,
-                        "base_amount": base,
-                    }
-                    for tax, amount in taxes
+                    str(tax.id): {"tax_amount_currency": float(amount), "base_amount_currency": base}
+                    for tax, amount in _per_tax(taxes).items()
                 },
             }
         return values
@@ -140,6 +150,9 @@ class OrderWriter:
     def _invoice_from_sale_order(self, sale_order, plan):
         if sale_order.state != "sale":
             raise UserError(_("A quotation cannot be invoiced; confirm the sale order first."))
+        # Shopify orders are paid for what was ordered: bill the ordered quantities,
+        # whatever invoicing policy a matched product carries.
+        sale_order._force_lines_to_invoice_policy_order()
         invoice = sale_order._create_invoices()
         invoice.invoice_date = plan.invoice_date
         return invoice
@@ -199,7 +212,7 @@ class OrderWriter:
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
                 "amount": float(payment.amount),
-                "payment_date": _naive(payment.date).date(),
+                "payment_date": self._local_day(payment.date),
                 "communication": f"{plan.shopify_name} {payment.gateway}".strip(),
                 "payment_difference_handling": "open",
             })
@@ -210,6 +223,14 @@ class OrderWriter:
             })
             payments |= created
         return payments
+
+
+def _per_tax(taxes):
+    """Amounts per Odoo tax: two Shopify taxes a merchant mapped to one Odoo tax add up."""
+    totals = {}
+    for tax, amount in taxes:
+        totals[tax] = totals.get(tax, Decimal(0)) + amount
+    return totals
 
 
 def _line_kind(line):

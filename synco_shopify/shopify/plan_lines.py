@@ -1,8 +1,8 @@
 """How one Shopify charge becomes Odoo lines whose amounts are Shopify's to the cent.
 
-The unit price stays Shopify's original price. Its discount becomes the line's discount
-percentage when some percentage with 2 decimals reproduces the discounted amount under
-Odoo's ``round(price_unit × qty × (1 − d/100))``; otherwise a separate discount line
+The unit price stays Shopify's original price. On a taxed line, its discount becomes the
+line's discount percentage when some percentage with 2 decimals reproduces the discounted
+amount under Odoo's ``round(price_unit × qty × (1 − d/100))``; otherwise a separate discount line
 follows (quantity 1, price −discount). Taxes are never left to Odoo: every line carries
 Shopify's amount per tax. A separate discount line carries the rounded tax of its own
 amount, and the charge keeps Shopify's tax minus that, so the pair sums to Shopify's tax.
@@ -24,7 +24,10 @@ def odoo_amount(price_unit, quantity, discount_percent, currency):
 def charge_lines(current, *, kind, name, product, source_id, discount_name, currency, taxes_included):
     """The Odoo lines for one charge whose current state is ``current`` (see plan_current)."""
     taxes = by_tax_key(current.taxes)
-    percent = _discount_percent(current, currency)
+    # Odoo honours a line's exact amount (manual totals) only on a taxed line; an untaxed
+    # line's discounted amount would be rounded with the whole document's under the
+    # company's "round globally", so its discount always gets a line of its own.
+    percent = _discount_percent(current, currency) if taxes or not current.discount else None
     if percent is not None:
         return [_line(kind, product, name, current.quantity, current.price_unit, percent, current.net,
                       taxes, source_id, taxes_included)]

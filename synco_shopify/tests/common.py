@@ -1,0 +1,63 @@
+"""Odoo tests run against a real Shopify simulator over HTTP (no mocks).
+
+Each test class starts its own simulator on a free loopback port, seeded with the
+orders the class needs, and connects a store of the test company to it.
+"""
+from odoo.tests import TransactionCase
+
+from shopify_simulator import Simulator
+
+TOKEN = "shpat_synco_tests"
+
+
+class SyncoCase(TransactionCase):
+    """A store connected to a running simulator; helpers to load orders into both."""
+
+    taxes_included = False
+    seed = 1
+    shop_orders = 300  # what the simulated shop holds; tests pick from them by scenario
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sim = Simulator(orders=cls.shop_orders, seed=cls.seed, token=TOKEN, plan="plus",
+                            taxes_included=cls.taxes_included)
+        cls.sim.start()
+        cls.addClassCleanup(cls.sim.stop)
+        cls.company = cls.env.company
+        cls.bank = cls.env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
+        cls.store = cls.env["shopify.store"].create({
+            "name": "Test store",
+            "shop_domain": cls.sim.data.shop["myshopifyDomain"],
+            "api_base_url": cls.sim.base_url,
+            "access_token": TOKEN,
+            "company_id": cls.company.id,
+            "default_payment_journal_id": cls.bank.id,
+            "rule_exclude_test": False,
+            "rule_exclude_cancelled": False,
+        })
+        cls.store.action_test_connection()
+
+    @classmethod
+    def pick(cls, scenario, count=1, exclude=()):
+        """Stored (Shopify-side) orders of the simulated shop that carry a scenario."""
+        found = [o for o in cls.sim.data.orders
+                 if scenario in o.get("_scenarios", ()) and o["id"] not in exclude]
+        assert len(found) >= count, f"the shop has {len(found)} orders with {scenario}, {count} wanted"
+        return found[:count]
+
+    @classmethod
+    def list_orders(cls, stored_orders):
+        """Imports the headers of these orders into the Shopify Orders list."""
+        cls.env["shopify.order.import"]._upsert_page(cls.store, cls._headers(stored_orders))
+        return cls.env["shopify.order"].search(
+            [("store_id", "=", cls.store.id), ("shopify_gid", "in", [o["id"] for o in stored_orders])])
+
+    @classmethod
+    def _headers(cls, orders):
+        from odoo.addons.synco_shopify.shopify import orders_api
+
+        client = cls.store._shopify_client()
+        search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in orders)
+        return list(orders_api.iter_order_headers(client, search))

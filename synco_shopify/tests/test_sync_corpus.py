@@ -1,0 +1,144 @@
+"""The corpus: generated orders of every scenario, synced in every creation mode,
+checked against what the simulator (Shopify) says — not against the plan."""
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from odoo.tests import tagged
+
+from shopify_simulator.generator import SCENARIOS
+
+from .common import SyncoCase
+
+MODES = [
+    # (sale order, invoice, invoice policy)
+    ("confirmed", "posted", "all"),
+    ("confirmed", "draft", "all"),
+    ("confirmed", "none", "all"),
+    ("draft", "none", "all"),
+    ("none", "posted", "all"),
+    ("none", "draft", "all"),
+    ("confirmed", "posted", "paid"),
+]
+
+
+def money(bag):
+    return Decimal(bag["shopMoney"]["amount"])
+
+
+@tagged("post_install", "-at_install")
+class TestSyncCorpus(SyncoCase):
+    shop_orders = 1500
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        picked = {}
+        for scenario in SCENARIOS:
+            # Two orders per scenario, so that every scenario meets two creation modes.
+            for stored in cls.pick(scenario, 2, exclude=picked):
+                picked[stored["id"]] = stored
+        cls.stored = picked
+        orders = cls.list_orders(list(picked.values()))
+        cls.orders = orders.sorted(lambda o: list(picked).index(o.shopify_gid))
+
+    def test_corpus_reconciles_to_the_cent_in_every_mode(self):
+        self.assertGreaterEqual(len(self.orders), 40)
+        reconciled = nothing_left = 0
+        for index, order in enumerate(self.orders):
+            so_mode, invoice_mode, policy = MODES[index % len(MODES)]
+            self.store.write({"sale_order_mode": so_mode, "invoice_mode": invoice_mode, "invoice_policy": policy})
+            with self.subTest(order=order.name, scenarios=self.stored[order.shopify_gid].get("_scenarios"),
+                              mode=(so_mode, invoice_mode, policy)):
+                order.action_sync()
+                stored = self.stored[order.shopify_gid]
+                if not any(line["currentQuantity"] for line in stored["lineItems"]) and not money(
+                        stored["currentTotalPriceSet"]):
+                    self.assertEqual(order.sync_state, "failed")
+                    self.assertIn("Nothing to book", order.sync_error)
+                    self.assertFalse(order.sale_order_id or order.invoice_ids)
+                    nothing_left += 1
+                    continue
+                self.assertEqual(order.sync_state, "synced", (order.sync_error, self.stored[order.shopify_gid].get("_scenarios"), (so_mode, invoice_mode, policy)))
+                self._assert_documents(order, self.stored[order.shopify_gid], so_mode, invoice_mode, policy)
+                reconciled += 1
+        print(f"\ncorpus: {reconciled}/{len(self.orders) - nothing_left} orders reconciled to the cent "
+              f"({nothing_left} cancelled with nothing left to book, refused)")
+        self.assertEqual(reconciled + nothing_left, len(self.orders))
+
+    def _assert_documents(self, order, shopify, so_mode, invoice_mode, policy):
+        total = money(shopify["currentTotalPriceSet"])
+        tax = money(shopify["currentTotalTaxSet"])
+        processed = datetime.fromisoformat(shopify["processedAt"].replace("Z", "+00:00"))
+        so = order.sale_order_id
+        if so_mode == "none":
+            self.assertFalse(so)
+        else:
+            self.assertEqual(so.state, "sale" if so_mode == "confirmed" else "draft")
+            self.assertEqual(Decimal(str(so.amount_total)).quantize(total), total)
+            self.assertEqual(Decimal(str(so.amount_tax)).quantize(tax), tax)
+            self.assertEqual(so.date_order, processed.replace(tzinfo=None))
+            self.assertEqual(so.client_order_ref, shopify["name"])
+        invoices = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+        paid = shopify["displayFinancialStatus"] in ("PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED")
+        wants_invoice = invoice_mode != "none" and (policy == "all" or paid) and so_mode != "draft"
+        self.assertEqual(len(invoices), 1 if wants_invoice else 0)
+        if invoices:
+            self.assertEqual(invoices.state, "posted" if invoice_mode == "posted" else "draft")
+            self.assertEqual(Decimal(str(invoices.amount_total)).quantize(total), total)
+            self.assertEqual(Decimal(str(invoices.amount_tax)).quantize(tax), tax)
+            zone = ZoneInfo(self.sim.data.shop["ianaTimezone"])
+            self.assertEqual(invoices.invoice_date, processed.astimezone(zone).date())
+            self._assert_tax_lines(invoices, shopify)
+            if invoices.state == "posted":
+                self._assert_payments(order, invoices, shopify)
+        billing = shopify.get("billingAddress") or shopify.get("shippingAddress")
+        if billing and billing.get("countryCodeV2"):
+            invoice_address = so.partner_invoice_id if so else invoices.partner_id
+            self.assertEqual(invoice_address.country_id.code, billing["countryCodeV2"])
+            self.assertEqual(invoice_address.city or False, billing.get("city") or False)
+        shipping = shopify.get("shippingAddress")
+        if so and shipping and shipping.get("countryCodeV2"):
+            self.assertEqual(so.partner_shipping_id.country_id.code, shipping["countryCodeV2"])
+            self.assertEqual(so.partner_shipping_id.zip or False, shipping.get("zip") or False)
+        for line in shopify["lineItems"]:
+            if line["variant"] and line["currentQuantity"] and not line["isGiftCard"]:
+                link = self.env["shopify.variant.link"].search(
+                    [("store_id", "=", self.store.id), ("variant_gid", "=", line["variant"]["id"])])
+                self.assertTrue(link, f"no product for variant {line['variant']['id']}")
+        self.assertEqual(order.writeback_state, "done", (order.writeback_error, order.odoo_record_ref, so.name))
+        metafield = self.sim.metafield(order.shopify_gid, "custom", "odoo_id")
+        self.assertEqual(metafield and metafield["value"], order.odoo_record_ref)
+
+    def _assert_tax_lines(self, invoice, shopify):
+        """Each Shopify tax (title and rate) is one Odoo tax with Shopify's amount."""
+        expected = {}
+        for tax_line in shopify["currentTaxLines"]:
+            amount = money(tax_line["priceSet"])
+            if amount:
+                key = tax_line["title"]
+                expected[key] = expected.get(key, Decimal(0)) + amount
+        got = {}
+        for line in invoice.line_ids.filtered(lambda l: l.display_type == "tax"):
+            key = line.tax_line_id.invoice_label or line.tax_line_id.name
+            got[key] = got.get(key, Decimal(0)) + Decimal(str(-line.amount_currency)).quantize(Decimal("0.01"))
+        self.assertEqual({k: v for k, v in got.items() if v}, expected)
+
+    def _assert_payments(self, order, invoice, shopify):
+        received = [t for t in shopify["transactions"]
+                    if t["kind"] in ("SALE", "CAPTURE") and t["status"] == "SUCCESS"
+                    and (shopify["test"] or not t["test"])]
+        if not self.store.register_payments:
+            return
+        self.assertEqual(len(order.payment_ids), len(received))
+        self.assertEqual(sorted(order.payment_ids.mapped("shopify_transaction_gid")),
+                         sorted(t["id"] for t in received))
+        for payment in order.payment_ids:
+            txn = next(t for t in received if t["id"] == payment.shopify_transaction_gid)
+            self.assertEqual(Decimal(str(payment.amount)).quantize(Decimal("0.01")), money(txn["amountSet"]))
+            zone = ZoneInfo(self.sim.data.shop["ianaTimezone"])
+            self.assertEqual(payment.date, datetime.fromisoformat(
+                txn["processedAt"].replace("Z", "+00:00")).astimezone(zone).date())
+        paid = sum((money(t["amountSet"]) for t in received), Decimal(0))
+        expected_residual = max(Decimal(str(invoice.amount_total)) - paid, Decimal(0))
+        self.assertEqual(Decimal(str(invoice.amount_residual)).quantize(Decimal("0.01")),
+                         expected_residual.quantize(Decimal("0.01")))
