@@ -234,6 +234,8 @@ class ShopifyClient:
         errors = payload.get("errors")
         if not errors:
             return payload["data"]
+        if isinstance(errors, str):  # REST-style {"errors": "..."} from Shopify's edge
+            errors = [{"message": errors}]
         codes = {(e.get("extensions") or {}).get("code") for e in errors}
         if "THROTTLED" in codes:
             delay = self.bucket.wait_after_throttle(requested or 0)
