@@ -69,9 +69,10 @@ def page_size(first, last, *, required=True):
         raise PagingError("You must provide one of first or last.")
 
 
-def paginate(entries, sort_key, *, first=None, after=None, last=None, before=None, reverse=False):
+def paginate(entries, sort_key, *, keys=None, first=None, after=None, last=None, before=None, reverse=False):
     """The connection value (edges, nodes, pageInfo) for one page of ``entries``."""
-    keys = [key for key, _ in entries]
+    if keys is None:
+        keys = [key for key, _ in entries]
     start, end = 0, len(entries)
     # In reverse the sequence runs from the highest key down: "after" means lower keys.
     for cursor, later in ((after, True), (before, False)):

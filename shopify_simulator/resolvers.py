@@ -101,10 +101,10 @@ def _stored_connection(source, info, args):
     return None if value is None else _page(info, args, position_entries(value), POSITION)
 
 
-def _page(info, args, entries, sort_key):
+def _page(info, args, entries, sort_key, keys=None):
     page_size(args.get("first"), args.get("last"), required=not info.context.bulk)
     return paginate(
-        entries, sort_key,
+        entries, sort_key, keys=keys,
         first=args.get("first"), after=args.get("after"),
         last=args.get("last"), before=args.get("before"),
         reverse=bool(args.get("reverse")),
@@ -127,10 +127,10 @@ def _listing(resource, objects=None, keep=None):
             sort_key = resource.sort_keys[sort_name]
             listing = select(objects(ctx.sim), resource, sort_key, query, ctx.sim.store.env)
         ctx.note_search(info, query, listing)
-        entries = listing.entries
+        entries, keys = listing.entries, listing.keys
         if keep is not None:
-            entries = [entry for entry in entries if keep(entry[1], args)]
-        page = _page(info, args, entries, resource.sort_keys[sort_name])
+            entries, keys = [entry for entry in entries if keep(entry[1], args)], None
+        page = _page(info, args, entries, resource.sort_keys[sort_name], keys)
         if resource is resources.ORDER:
             ctx.sim.counters.add("orders_served", len(page["nodes"]))
         return page

@@ -53,6 +53,7 @@ class Simulator:
     # -- lifecycle ---------------------------------------------------------------
     def start(self):
         if self._server is None:
+            schemas.load(schemas.latest())  # built once per process (~1 s): not inside the first request
             self._server = SimulatorServer((self.host, self.port), self)
             self.port = self._server.server_address[1]
             self._thread = threading.Thread(

@@ -26,6 +26,7 @@ class SearchEnv(NamedTuple):
 
 class Listing(NamedTuple):
     entries: list
+    keys: list  # the entries' sort keys, for bisecting cursors
     warnings: list
     unknown_fields: list
 
@@ -119,7 +120,8 @@ def select(objects, resource, sort_key, query, env):
     compiled = compile_query(query, resource.filters, env)
     if compiled.predicate is not None:
         objects = [obj for obj in objects if compiled.predicate(obj)]
-    return Listing(sort_entries(objects, sort_key, _number), compiled.warnings, compiled.unknown_fields)
+    entries = sort_entries(objects, sort_key, _number)
+    return Listing(entries, [key for key, _ in entries], compiled.warnings, compiled.unknown_fields)
 
 
 def _number(obj):
