@@ -126,7 +126,8 @@ class Gateway:
         if operation is None:
             message = (f"No operation named \"{operation_name}\"" if operation_name
                        else "An operation name is required when the document holds several operations")
-            return Reply(200, {"errors": [engine.error(message, "OPERATION_NOT_FOUND")]}, headers)
+            body = {"errors": [engine.error(message, "OPERATION_NOT_FOUND")], "extensions": {"cost": self._cost(0, 0)}}
+            return Reply(200, body, headers)
         stats.operation(operation_label(operation))
         requested = requested_cost(prepared.schema, prepared.document, variables, operation_name)
         if requested > MAX_COST:

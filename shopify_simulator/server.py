@@ -3,6 +3,7 @@ import ipaddress
 import json
 import re
 import socket
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -28,13 +29,36 @@ class SimulatorServer(ThreadingHTTPServer):
     def __init__(self, address, simulator):
         require_loopback(address[0])
         self.simulator = simulator
+        self._open = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, Handler)
+
+    def process_request(self, request, client_address):
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request):
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self):
+        """Ends kept-alive connections, so a stopped shop answers nobody."""
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # the client closed it meanwhile
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: clients reuse one connection
     server_version = "ShopifySimulator/1.0"
     disable_nagle_algorithm = True  # headers and body go out in two writes; no 40 ms delayed-ACK stall
+    timeout = 120  # an idle kept-alive connection frees its thread after this
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
         pass

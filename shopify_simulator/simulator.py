@@ -66,6 +66,7 @@ class Simulator:
     def stop(self):
         if self._server is not None:
             self._server.shutdown()
+            self._server.close_connections()
             self._server.server_close()
             self._thread.join(timeout=5)
             self._server = self._thread = None

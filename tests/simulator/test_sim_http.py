@@ -101,3 +101,21 @@ def test_concurrent_clients_each_page_every_order_once(make_simulator):
         assert len(nodes) == len(expected) and {n["id"] for n in nodes} == expected
     assert sim.stats["graphql_requests"] == sum(pages for _, pages in walks)
     assert sim.stats["orders_served"] == 6 * len(expected)
+
+
+def test_a_stopped_simulator_answers_no_kept_alive_connection(make_simulator):
+    sim = make_simulator(scenario=sim_shops.shop_with(2))
+    with requests.Session() as session:
+        assert post(sim, SHOP_QUERY, session=session).status_code == 200
+        sim.stop()
+        with pytest.raises(requests.ConnectionError):
+            post(sim, SHOP_QUERY, session=session)
+
+
+def test_a_document_with_several_operations_needs_an_operation_name(simulator):
+    document = "query A { shop { name } } query B { shop { currencyCode } }"
+    unnamed = post(simulator, document).json()
+    assert unnamed["errors"][0]["extensions"]["code"] == "OPERATION_NOT_FOUND" and "data" not in unnamed
+    named = post(simulator, document, operation_name="B").json()
+    assert named["data"] == {"shop": {"currencyCode": simulator.data.shop["currencyCode"]}}
+    assert simulator.stats["by_operation"].get("B", 0) >= 1
