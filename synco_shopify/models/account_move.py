@@ -4,7 +4,8 @@ from odoo import fields, models
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    shopify_order_id = fields.Many2one("shopify.order", readonly=True, copy=False, index="btree_not_null")
+    shopify_order_id = fields.Many2one(
+        "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
 
     _shopify_invoice_unique = models.UniqueIndex(
         "(shopify_order_id) WHERE shopify_order_id IS NOT NULL AND move_type = 'out_invoice'",

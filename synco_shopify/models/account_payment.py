@@ -4,7 +4,8 @@ from odoo import fields, models
 class AccountPayment(models.Model):
     _inherit = "account.payment"
 
-    shopify_order_id = fields.Many2one("shopify.order", readonly=True, copy=False, index="btree_not_null")
+    shopify_order_id = fields.Many2one(
+        "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
     shopify_transaction_gid = fields.Char(readonly=True, copy=False)
 
     # One payment per Shopify transaction, whatever retries or concurrent workers do.

@@ -101,10 +101,16 @@ class ShopifyOrder(models.Model):
             store.with_delay(channel="root.synco", priority=PRIORITY_CATCH_UP,
                              identity_key=f"synco-catch-up-{store.id}",
                              description=_("Catch up Shopify orders of %s", store.name))._job_catch_up()
+        self._retry_pending_writebacks()
+        return True
+
+    @api.model
+    def _retry_pending_writebacks(self):
+        """Write-backs Shopify refused or missed are sent again until they succeed;
+        metafieldsSet is an upsert, so a repeat cannot duplicate anything."""
         pending = self.search([("writeback_state", "=", "pending"), ("sync_state", "=", "synced")])
         for store in pending.store_id:
             self.env["shopify.order.sync"]._write_back(store, pending.filtered(lambda o: o.store_id == store))
-        return True
 
 
 class ShopifyStore(models.Model):

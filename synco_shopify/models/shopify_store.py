@@ -11,6 +11,9 @@ _logger = logging.getLogger(__name__)
 
 ADMIN = "base.group_system"
 REQUEST_TIMEOUT = 30.0
+# How long one call may spend retrying passing trouble (throttling, 5xx) before it
+# gives up; a job then retries later (system parameter synco_shopify.max_retry_seconds).
+DEFAULT_RETRY_SECONDS = 60
 
 
 class ShopifyStore(models.Model):
@@ -214,9 +217,12 @@ class ShopifyStore(models.Model):
             )
         # One number, not a (connect, read) pair: Odoo's test harness wraps requests
         # and compares the timeout with a number.
+        retry_budget = float(self.env["ir.config_parameter"].sudo().get_param(
+            "synco_shopify.max_retry_seconds", DEFAULT_RETRY_SECONDS))
         return ShopifyClient(
             store.shop_domain, store.api_version, credentials,
             base_url=store.api_base_url or None, logger=_logger, timeout=REQUEST_TIMEOUT,
+            max_retry_seconds=retry_budget,
         )
 
     # -- what the pure Shopify layer needs from the settings ---------------------------------

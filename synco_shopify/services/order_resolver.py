@@ -196,6 +196,10 @@ class OrderResolver:
         if not product and key.barcode:
             product = Product.search([("barcode", "=", key.barcode), *company_domain], limit=1)
         if not product:
+            if not (key.title or "").strip():
+                raise UserError(_(
+                    "A line has no title, no SKU and no variant (deleted in Shopify): nothing "
+                    "identifies its product, so none can be matched or created."))
             product = Product.create(self._product_values(key))
         if key.variant_id and not self.env["shopify.variant.link"].search_count([
                 ("store_id", "=", self.store.id), ("variant_gid", "=", key.variant_id)]):

@@ -100,7 +100,7 @@ class ShopifyOrderSync(models.AbstractModel):
                                            "\n".join(differences)))
                 order.write(self.env["shopify.order.import"]._header_values(
                     shopify_order.header, self.env["shopify.order.import"]._currencies({shopify_order.currency})))
-                created = writer.write(order, plan)
+                created = self._adopt(order) or writer.write(order, plan)
                 order.write({
                     "payload_json": json.dumps(payload, indent=1, sort_keys=True),
                     "shopify_totals_json": _shopify_figures(shopify_order),
@@ -120,6 +120,17 @@ class ShopifyOrderSync(models.AbstractModel):
             order._mark_failed(_("Another sync created this order's documents at the same time; "
                                  "the order is left as that sync made it."))
             return False
+
+    def _adopt(self, order):
+        """Documents already made for this order (its sync state was lost, say) are the
+        order's: take them back instead of creating a second set."""
+        sale_order = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1)
+        invoices = self.env["account.move"].search(
+            [("shopify_order_id", "=", order.id), ("move_type", "=", "out_invoice")])
+        if not (sale_order or invoices):
+            return None
+        order.message_post(body=_("Found the documents of an earlier sync; nothing new was created."))
+        return {"sale_order_id": sale_order.id or False, "invoice": invoices, "payments": order.payment_ids}
 
     # -- write-back ---------------------------------------------------------------------------
     @api.model

@@ -40,11 +40,19 @@ class SyncoCase(TransactionCase):
         cls.store.action_test_connection()
 
     @classmethod
-    def pick(cls, scenario, count=1, exclude=()):
-        """Stored (Shopify-side) orders of the simulated shop that carry a scenario."""
+    def pick(cls, scenario, count=1, exclude=(), bookable=True):
+        """Stored (Shopify-side) orders of the simulated shop that carry a scenario, each
+        handed out once per class (the simulator outlives a test's rollback). Bookable
+        orders have something left to book (not cancelled, not fully refunded)."""
+        if "_picked" not in cls.__dict__:
+            cls._picked = set()
+        used = cls._picked
         found = [o for o in cls.sim.data.orders
-                 if scenario in o.get("_scenarios", ()) and o["id"] not in exclude]
-        assert len(found) >= count, f"the shop has {len(found)} orders with {scenario}, {count} wanted"
+                 if scenario in o.get("_scenarios", ()) and o["id"] not in exclude and o["id"] not in used
+                 and (not bookable or (any(line["currentQuantity"] for line in o["lineItems"])
+                                       and scenario != "cancelled" and "cancelled" not in o["_scenarios"]))]
+        assert len(found) >= count, f"the shop has {len(found)} unused orders with {scenario}, {count} wanted"
+        used.update(o["id"] for o in found[:count])
         return found[:count]
 
     @classmethod

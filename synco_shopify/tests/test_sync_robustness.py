@@ -1,0 +1,148 @@
+"""Retries, faults and bad data: nothing duplicated, nothing half-written."""
+import copy
+
+from odoo.tests import tagged
+
+from .common import SyncoCase
+
+
+@tagged("post_install", "-at_install")
+class TestSyncIdempotency(SyncoCase):
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "3")
+        self.sim.faults.clear()
+        self.addCleanup(self.sim.faults.clear)
+
+    def _documents(self, order):
+        return (self.env["sale.order"].search_count([("shopify_order_id", "=", order.id)]),
+                self.env["account.move"].search_count([("shopify_order_id", "=", order.id)]),
+                self.env["account.payment"].search_count([("shopify_order_id", "=", order.id)]))
+
+    def test_syncing_a_synced_order_again_creates_nothing(self):
+        order = self.list_orders(self.pick("multi_gateway"))
+        order.action_sync()
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        first = self._documents(order)
+        self.assertEqual(first[:2], (1, 1))
+        requests = self.sim.stats["graphql_requests"]
+        order.action_sync()
+        self.assertEqual(self._documents(order), first)
+        self.assertEqual(self.sim.stats["graphql_requests"], requests, "a synced order is not fetched again")
+
+    def test_lost_sync_state_adopts_the_existing_documents(self):
+        order = self.list_orders(self.pick("tax_exclusive"))
+        order.action_sync()
+        first = self._documents(order)
+        sale_order = order.sale_order_id
+        # As if the state had been reset by hand or a restore: the documents remain.
+        order.write({"sync_state": "not_synced", "sale_order_id": False})
+        order.action_sync()
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        self.assertEqual(order.sale_order_id, sale_order)
+        self.assertEqual(self._documents(order), first)
+
+    def test_retried_write_back_keeps_one_metafield(self):
+        orders = self.list_orders(self.pick("source_web", 3))
+        self.sim.faults.inject("metafield_user_errors", count=10)
+        orders.action_sync()
+        self.assertEqual(set(orders.mapped("sync_state")), {"synced"})
+        self.assertEqual(set(orders.mapped("writeback_state")), {"pending"})
+        self.assertTrue(all(orders.mapped("writeback_error")))
+        for order in orders:
+            self.assertIsNone(self.sim.metafield(order.shopify_gid, "custom", "odoo_id"))
+        documents = [self._documents(o) for o in orders]
+        self.sim.faults.clear()
+        self.env["shopify.order"]._retry_pending_writebacks()
+        self.assertEqual(set(orders.mapped("writeback_state")), {"done"})
+        self.env["shopify.order"]._retry_pending_writebacks()  # a second pass finds nothing to do
+        for order, before in zip(orders, documents):
+            self.assertEqual(self._documents(order), before)
+            metafield = self.sim.metafield(order.shopify_gid, "custom", "odoo_id")
+            self.assertEqual(metafield["value"], order.odoo_record_ref)
+        for order in orders:
+            self.assertEqual(len(self.sim.metafields.of_owner(order.shopify_gid)), 1)
+
+    def test_passing_faults_while_fetching_are_retried(self):
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "20")
+        orders = self.list_orders(self.pick("shipping_tax", 2))
+        self.sim.faults.inject("http_5xx", count=2)
+        self.sim.faults.inject("drop", count=1)
+        orders.action_sync()
+        self.assertEqual(set(orders.mapped("sync_state")), {"synced"})
+        self.assertGreaterEqual(self.sim.stats["faults_served"], 3)
+
+    def test_shopify_down_leaves_orders_untouched(self):
+        from odoo.addons.synco_shopify.shopify.errors import ShopifyUnavailable
+
+        order = self.list_orders(self.pick("tip"))
+        self.sim.faults.inject("http_5xx", fraction=1.0)
+        with self.assertRaises(ShopifyUnavailable) as caught:
+            order.action_sync()
+        self.assertNotIn("shpat", str(caught.exception))
+        self.sim.faults.clear()
+        self.assertEqual(order.sync_state, "not_synced")
+        self.assertEqual(self._documents(order), (0, 0, 0))
+
+
+@tagged("post_install", "-at_install")
+class TestBadPayloads(SyncoCase):
+    """Each bad order fails with a readable message, and leaves nothing behind."""
+
+    def _bad(self, scenario, mutate):
+        stored = copy.deepcopy(self.pick(scenario)[0])
+        mutate(stored)
+        self.sim.upsert_orders([stored])
+        return self.list_orders([stored])
+
+    def _assert_failed_cleanly(self, order, *fragments):
+        counts = {m: self.env[m].search_count([]) for m in
+                  ("sale.order", "account.move", "account.payment", "res.partner", "product.product")}
+        order.action_sync()
+        self.assertEqual(order.sync_state, "failed")
+        for fragment in fragments:
+            self.assertIn(fragment, order.sync_error)
+        self.assertEqual({m: self.env[m].search_count([]) for m in counts}, counts)
+        self.assertIsNone(self.sim.metafield(order.shopify_gid, "custom", "odoo_id"))
+
+    def test_order_without_customer_or_email_fails(self):
+        def anonymous(stored):
+            stored.update(customer=None, email=None, purchasingEntity=None, phone=None)
+        order = self._bad("guest_checkout", anonymous)
+        self._assert_failed_cleanly(order, "neither a customer nor an email", "guest customer")
+
+    def test_order_in_a_currency_odoo_does_not_use_fails(self):
+        stored = self.pick("presentment_currency")
+        order = self.list_orders(stored)
+        self.store.currency_policy = "presentment"
+        currency = self.env["res.currency"].with_context(active_test=False).search(
+            [("name", "=", stored[0]["presentmentCurrencyCode"])])
+        currency.active = False
+        self._assert_failed_cleanly(order, "is not active in Odoo")
+
+    def test_zero_quantity_line_that_still_costs_fails(self):
+        def zero(stored):
+            line = stored["lineItems"][0]
+            line.update(quantity=0, currentQuantity=0)
+        order = self._bad("tax_exclusive", zero)
+        self._assert_failed_cleanly(order, stored_name(order))
+
+    def test_deleted_variant_without_any_name_fails(self):
+        def nameless(stored):
+            line = stored["lineItems"][0]
+            line.update(variant=None, product=None, sku=None, title="", name="")
+        order = self._bad("deleted_variant", nameless)
+        self._assert_failed_cleanly(order, "no title")
+
+    def test_one_bad_order_does_not_stop_the_others(self):
+        def anonymous(stored):
+            stored.update(customer=None, email=None, purchasingEntity=None, phone=None)
+        bad = self._bad("guest_checkout", anonymous)
+        good = self.list_orders(self.pick("source_pos", 2))
+        (bad | good).action_sync()
+        self.assertEqual(bad.sync_state, "failed")
+        self.assertEqual(set(good.mapped("sync_state")), {"synced"})
+
+
+def stored_name(order):
+    return order.name
