@@ -11,12 +11,6 @@ SHOP = "synco-demo.myshopify.com"
 VERSION = schema.latest()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    # pytest-odoo's autouse fixture of the same name wants a database; these tests need none.
-    yield
-
-
 def _make_client(sim, credentials=None, version=VERSION, **options):
     """A client for ``sim`` with short timeouts, so a test that goes wrong ends quickly."""
     options.setdefault("timeout", (2, 10))

@@ -10,12 +10,6 @@ from shopify_simulator import Simulator  # noqa: E402
 from sim_http import TOKEN  # noqa: E402
 
 
-@pytest.fixture(scope="session", autouse=True)
-def load_registry():
-    # pytest-odoo's autouse fixture of this name wants a database; these tests need none.
-    yield
-
-
 @pytest.fixture(scope="session")
 def simulator():
     """A started shop of 300 generated orders (plus plan); tests must not change its data."""
