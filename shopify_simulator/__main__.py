@@ -21,13 +21,14 @@ def main(argv=None):
     parser.add_argument("--client-secret")
     parser.add_argument("--token-ttl", type=int, default=86400, help="lifetime of client-credentials tokens (s)")
     parser.add_argument("--shop", default="synco-demo.myshopify.com")
+    parser.add_argument("--currency", default="USD", help="the shop's currency (USD, EUR, GBP, CAD, AUD, JPY)")
     args = parser.parse_args(argv)
     try:
         sim = Simulator(
             orders=args.orders, seed=args.seed, token=args.token, plan=args.plan,
             taxes_included=args.taxes_included, scenario=args.scenario, client_id=args.client_id,
             client_secret=args.client_secret, token_ttl=args.token_ttl, shop=args.shop,
-            host=args.host, port=args.port,
+            host=args.host, port=args.port, currency=args.currency,
         )
     except ValueError as refused:
         parser.error(str(refused))

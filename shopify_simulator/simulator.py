@@ -14,11 +14,12 @@ from .stats import Stats
 from .store import ShopStore
 
 
-def _shop_data(seed, orders, taxes_included, scenario, now, shop):
+def _shop_data(seed, orders, taxes_included, scenario, now, shop, currency):
     if scenario is None:
         from .generator import generate
 
-        return generate(seed, orders, taxes_included=taxes_included, now=now, shop_domain=shop)
+        return generate(seed, orders, taxes_included=taxes_included, now=now, shop_domain=shop,
+                        shop_currency=currency)
     if hasattr(scenario, "orders"):
         return scenario  # already loaded (a ShopData)
     from .scenario import load_scenario
@@ -35,13 +36,13 @@ class Simulator:
 
     def __init__(self, orders=200, seed=1, token="shpat_test", plan="standard", taxes_included=False,
                  scenario=None, client_id=None, client_secret=None, token_ttl=86400,
-                 shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None):
+                 shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None, currency="USD"):
         require_loopback(host)
         self.host, self.port = host, port
         self.clock = Clock(now)
         self.counters = Stats()
         self.faults = Faults(seed, self.counters)
-        self.store = ShopStore(_shop_data(seed, orders, taxes_included, scenario, now, shop), self.clock)
+        self.store = ShopStore(_shop_data(seed, orders, taxes_included, scenario, now, shop, currency), self.clock)
         self.metafields = Metafields(self.clock, self._owner_exists)
         self.bulk = BulkOperations(self, self.clock, lambda: self.base_url)
         self.auth = Auth(token, client_id, client_secret, token_ttl)

@@ -16,15 +16,19 @@ class SyncoCase(TransactionCase):
     taxes_included = False
     seed = 1
     shop_orders = 300  # what the simulated shop holds; tests pick from them by scenario
+    shop_currency = "USD"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.sim = Simulator(orders=cls.shop_orders, seed=cls.seed, token=TOKEN, plan="plus",
-                            taxes_included=cls.taxes_included)
+                            taxes_included=cls.taxes_included, currency=cls.shop_currency)
         cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
         cls.company = cls.env.company
+        # Every currency a generated shop sells in is active, as a merchant would have it.
+        cls.env["res.currency"].with_context(active_test=False).search(
+            [("name", "in", ["USD", "EUR", "GBP", "CAD", "AUD", "JPY"])]).active = True
         cls.bank = cls.env["account.journal"].search(
             [("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
         cls.store = cls.env["shopify.store"].create({
