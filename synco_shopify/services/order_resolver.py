@@ -15,6 +15,9 @@ class OrderResolver:
         self.company = store.company_id
         self._cache = {}
 
+    def forget(self):
+        self._cache.clear()
+
     def _cached(self, key, compute):
         if key not in self._cache:
             self._cache[key] = compute()

@@ -25,18 +25,41 @@ class TotalsMismatch(UserError):
     """Odoo's figures are not Shopify's: the order fails and nothing is kept."""
 
 
+class Prepared:
+    """One order ready to be written: its Odoo records resolved, its values built."""
+
+    __slots__ = ("record", "plan", "currency", "partner", "invoice_address", "delivery_address",
+                 "lines", "wants_invoice", "sale_order", "invoice", "payments")
+
+    def __init__(self, record, plan, currency, partner, invoice_address, delivery_address, lines, wants_invoice):
+        self.record, self.plan, self.currency = record, plan, currency
+        self.partner, self.invoice_address, self.delivery_address = partner, invoice_address, delivery_address
+        self.lines, self.wants_invoice = lines, wants_invoice
+        self.sale_order = self.invoice = self.payments = None
+
+
 class OrderWriter:
+    """Writes orders in two steps: ``prepare`` one order (resolve and build values; it may
+    create partners, products and taxes), then ``write_documents`` for many prepared
+    orders at once, so that Odoo creates, confirms, invoices, posts and pays them in
+    batches. A batch that fails is retried order by order by the caller."""
+
     def __init__(self, env, store):
         self.env = env
         self.store = store
         self.company = store.company_id
         self.resolver = OrderResolver(env, store)
 
-    # -- one order ---------------------------------------------------------------------------
+    def forget(self):
+        """After a rollback: records the resolver found or made may be gone."""
+        self.resolver.forget()
+
     def write(self, shopify_order, plan):
-        """Creates what the store's settings ask for; returns the values to store on
-        the shopify.order record. Raises on anything that must fail the order."""
-        store = self.store
+        """One order: prepare and write. Returns what ``write_documents`` returns for it."""
+        return self.write_documents([self.prepare(shopify_order, plan)])[0]
+
+    # -- step 1: one order ---------------------------------------------------------------------
+    def prepare(self, record, plan):
         if not plan.lines:
             raise UserError(_(
                 "Nothing to book: every line of Shopify order %(name)s was cancelled or refunded "
@@ -46,32 +69,46 @@ class OrderWriter:
         currency = self.resolver.currency(plan.currency)
         partner, invoice_address, delivery_address = self.resolver.partner(plan)
         lines = [self._line_values(line, currency) for line in plan.lines]
+        if plan.name and self.env["sale.order"].search_count([("name", "=", plan.name), ("company_id", "=", self.company.id)]):
+            raise UserError(_(
+                "Odoo already has a sale order named %s: change the store's order prefix, or use "
+                "Odoo's sequence.", plan.name))
+        return Prepared(record, plan, currency, partner, invoice_address, delivery_address, lines,
+                        self._wants_invoice(record))
 
-        sale_order = invoice = self.env["account.move"]
-        sale_order = self.env["sale.order"]
+    # -- step 2: many orders ---------------------------------------------------------------------
+    def write_documents(self, batch):
+        """Creates the documents of every prepared order; raises on the first problem
+        (the caller then retries order by order). Returns one dict per order."""
+        store = self.store
         if store.sale_order_mode != "none":
-            sale_order = self._create_sale_order(shopify_order, plan, currency, partner,
-                                                 invoice_address, delivery_address, lines)
-        if self._wants_invoice(shopify_order):
-            invoice = (self._invoice_from_sale_order(sale_order, plan) if sale_order
-                       else self._create_invoice(shopify_order, plan, currency, invoice_address, lines))
-            invoice.shopify_order_id = shopify_order
-            if store.invoice_mode == "posted":
-                invoice.action_post()
-        self._check_totals(plan, currency, sale_order, invoice)
-        payments = self.env["account.payment"]
-        if invoice and invoice.state == "posted" and store.register_payments:
-            payments = self._register_payments(shopify_order, plan, invoice)
-        return {"sale_order_id": sale_order.id or False, "invoice": invoice, "payments": payments}
+            self._create_sale_orders(batch)
+            with_invoice = [p for p in batch if p.wants_invoice]
+            if with_invoice:
+                self._invoice_sale_orders(with_invoice)
+        else:
+            self._create_invoices([p for p in batch if p.wants_invoice])
+        invoices = self.env["account.move"].union(*(p.invoice for p in batch if p.invoice))
+        if invoices and store.invoice_mode == "posted":
+            invoices.action_post()
+        for prepared in batch:
+            self._check_totals(prepared)
+        if store.register_payments:
+            self._register_payments([p for p in batch if p.invoice and p.invoice.state == "posted"])
+        return [{
+            "sale_order_id": p.sale_order.id if p.sale_order else False,
+            "invoice": p.invoice or self.env["account.move"],
+            "payments": p.payments or self.env["account.payment"],
+        } for p in batch]
 
     def _local_day(self, moment):
         """The day of a Shopify moment in the shop's time zone, as its invoice date is."""
         return moment.astimezone(ZoneInfo(self.store.shop_timezone or "UTC")).date()
 
-    def _wants_invoice(self, shopify_order):
+    def _wants_invoice(self, record):
         if self.store.invoice_mode == "none":
             return False
-        return self.store.invoice_policy == "all" or shopify_order.financial_status in PAID_STATUSES
+        return self.store.invoice_policy == "all" or record.financial_status in PAID_STATUSES
 
     # -- lines -------------------------------------------------------------------------------
     def _line_values(self, line, currency):
@@ -112,72 +149,79 @@ class OrderWriter:
         return values
 
     # -- documents ---------------------------------------------------------------------------
-    def _create_sale_order(self, shopify_order, plan, currency, partner, invoice_address,
-                           delivery_address, lines):
+    def _create_sale_orders(self, batch):
         store = self.store
-        date = _naive(plan.order_date)
-        values = {
-            "partner_id": partner.id,
-            "partner_invoice_id": invoice_address.id,
-            "partner_shipping_id": delivery_address.id,
-            "company_id": self.company.id,
-            "date_order": date,
-            "client_order_ref": plan.shopify_name,
-            "origin": plan.shopify_name,
-            "shopify_order_id": shopify_order.id,
-            "payment_term_id": self.resolver.immediate_payment_term().id,
-            "order_line": [Command.create(_sale_line(v)) for v in lines],
-        }
-        if plan.name:
-            values["name"] = plan.name
-        warehouse = self.resolver.warehouse(plan.location_id)
-        if warehouse:
-            values["warehouse_id"] = warehouse.id
-        pricelist = self.resolver.pricelist(currency)
-        if pricelist:
-            values["pricelist_id"] = pricelist.id
-        if store.include_tags and plan.tags:
-            values["tag_ids"] = [Command.set(self.resolver.tags(plan.tags).ids)]
-        if store.include_note_attributes and plan.note_attributes:
-            values["shopify_note_attributes"] = _format_attributes(plan.note_attributes)
-        order = self.env["sale.order"].create(values)
+        values = []
+        for p in batch:
+            plan = p.plan
+            vals = {
+                "partner_id": p.partner.id,
+                "partner_invoice_id": p.invoice_address.id,
+                "partner_shipping_id": p.delivery_address.id,
+                "company_id": self.company.id,
+                "date_order": _naive(plan.order_date),
+                "client_order_ref": plan.shopify_name,
+                "origin": plan.shopify_name,
+                "shopify_order_id": p.record.id,
+                "payment_term_id": self.resolver.immediate_payment_term().id,
+                "order_line": [Command.create(_sale_line(v)) for v in p.lines],
+            }
+            if plan.name:
+                vals["name"] = plan.name
+            warehouse = self.resolver.warehouse(plan.location_id)
+            if warehouse:
+                vals["warehouse_id"] = warehouse.id
+            pricelist = self.resolver.pricelist(p.currency)
+            if pricelist:
+                vals["pricelist_id"] = pricelist.id
+            if store.include_tags and plan.tags:
+                vals["tag_ids"] = [Command.set(self.resolver.tags(plan.tags).ids)]
+            if store.include_note_attributes and plan.note_attributes:
+                vals["shopify_note_attributes"] = _format_attributes(plan.note_attributes)
+            values.append(vals)
+        orders = self.env["sale.order"].create(values)
+        for p, order in zip(batch, orders):
+            p.sale_order = order
         if store.sale_order_mode == "confirmed":
-            order.action_confirm()
-            # Confirming stamps "now" on the order; the order date is Shopify's.
-            order.date_order = date
-        return order
+            orders.action_confirm()
+            # Confirming stamps "now" on the orders; the order date is Shopify's.
+            for p in batch:
+                p.sale_order.date_order = _naive(p.plan.order_date)
 
-    def _invoice_from_sale_order(self, sale_order, plan):
-        if sale_order.state != "sale":
-            raise UserError(_("A quotation cannot be invoiced; confirm the sale order first."))
+    def _invoice_sale_orders(self, batch):
+        orders = self.env["sale.order"].union(*(p.sale_order for p in batch))
         # Shopify orders are paid for what was ordered: bill the ordered quantities,
         # whatever invoicing policy a matched product carries.
-        sale_order._force_lines_to_invoice_policy_order()
-        invoice = sale_order._create_invoices()
-        invoice.invoice_date = plan.invoice_date
-        return invoice
+        orders._force_lines_to_invoice_policy_order()
+        orders._create_invoices(grouped=True)
+        for p in batch:
+            p.invoice = p.sale_order.invoice_ids
+            p.invoice.write({"invoice_date": p.plan.invoice_date, "shopify_order_id": p.record.id})
 
-    def _create_invoice(self, shopify_order, plan, currency, invoice_address, lines):
-        values = {
+    def _create_invoices(self, batch):
+        if not batch:
+            return
+        moves = self.env["account.move"].create([{
             "move_type": "out_invoice",
-            "partner_id": invoice_address.id,
+            "partner_id": p.invoice_address.id,
             "company_id": self.company.id,
-            "currency_id": currency.id,
-            "invoice_date": plan.invoice_date,
-            "ref": plan.shopify_name,
-            "invoice_origin": plan.shopify_name,
-            "payment_reference": plan.shopify_name,
+            "currency_id": p.currency.id,
+            "invoice_date": p.plan.invoice_date,
+            "ref": p.plan.shopify_name,
+            "invoice_origin": p.plan.shopify_name,
+            "payment_reference": p.plan.shopify_name,
             "invoice_payment_term_id": self.resolver.immediate_payment_term().id,
-            "shopify_order_id": shopify_order.id,
-            "invoice_line_ids": [Command.create(_invoice_line(v)) for v in lines],
-        }
-        return self.env["account.move"].create(values)
+            "shopify_order_id": p.record.id,
+            "invoice_line_ids": [Command.create(_invoice_line(v)) for v in p.lines],
+        } for p in batch])
+        for p, move in zip(batch, moves):
+            p.invoice = move
 
     # -- totals --------------------------------------------------------------------------------
-    def _check_totals(self, plan, currency, sale_order, invoice):
+    def _check_totals(self, prepared):
         problems = []
-        expected = plan.expected
-        for label, record in ((_("sale order"), sale_order), (_("invoice"), invoice)):
+        expected, currency = prepared.plan.expected, prepared.currency
+        for label, record in ((_("sale order"), prepared.sale_order), (_("invoice"), prepared.invoice)):
             if not record:
                 continue
             for name, odoo_amount, shopify_amount in (
@@ -192,37 +236,51 @@ class OrderWriter:
                         odoo=_fmt(Decimal(str(odoo_amount)), currency),
                     ))
         if problems:
-            raise TotalsMismatch(_("Totals differ from Shopify's:\n%s", "\n".join(problems)))
+            raise TotalsMismatch(_("Order %(name)s: totals differ from Shopify's:\n%(problems)s",
+                                   name=prepared.plan.shopify_name, problems="\n".join(problems)))
 
     # -- payments ------------------------------------------------------------------------------
-    def _register_payments(self, shopify_order, plan, invoice):
-        """One payment per successful Shopify transaction, dated as Shopify dated it.
+    def _register_payments(self, batch):
+        """One payment per successful Shopify transaction, dated as Shopify dated it,
+        created and posted for the whole batch at once, then matched with its invoice.
         The unique index on the transaction id makes a second one impossible."""
         Payment = self.env["account.payment"]
-        done = set(Payment.search([("shopify_transaction_gid", "in", [p.transaction_id for p in plan.payments])])
+        wanted = [(p, payment) for p in batch for payment in p.plan.payments if payment.inbound]
+        done = set(Payment.search([("shopify_transaction_gid", "in", [t.transaction_id for _p, t in wanted])])
                    .mapped("shopify_transaction_gid"))
-        payments = Payment
-        for payment in plan.payments:
-            if payment.transaction_id in done or not payment.inbound:
-                continue
-            journal, method_line = self.resolver.payment_journal(payment.gateway)
-            wizard = self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids,
-            ).create({
+        wanted = [(p, t) for p, t in wanted if t.transaction_id not in done]
+        if not wanted:
+            return
+        values = []
+        for p, txn in wanted:
+            journal, method_line = self.resolver.payment_journal(txn.gateway)
+            receivable = p.invoice.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
+            values.append({
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": p.invoice.commercial_partner_id.id,
+                "amount": float(txn.amount),
+                "currency_id": p.currency.id,
+                "date": self._local_day(txn.date),
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
-                "amount": float(payment.amount),
-                "payment_date": self._local_day(payment.date),
-                "communication": f"{plan.shopify_name} {payment.gateway}".strip(),
-                "payment_difference_handling": "open",
+                "destination_account_id": receivable.account_id.id,
+                "memo": f"{p.plan.shopify_name} {txn.gateway}".strip(),
+                "company_id": self.company.id,
+                "shopify_transaction_gid": txn.transaction_id,
+                "shopify_order_id": p.record.id,
             })
-            created = wizard._create_payments()
-            created.write({
-                "shopify_transaction_gid": payment.transaction_id,
-                "shopify_order_id": shopify_order.id,
-            })
-            payments |= created
-        return payments
+        payments = Payment.with_context(skip_invoice_sync=True).create(values)
+        payments.with_context(skip_sale_auto_invoice_send=True).action_post()
+        open_lines = [("parent_state", "=", "posted"), ("reconciled", "=", False),
+                      ("account_type", "in", Payment._get_valid_payment_account_types())]
+        for (p, _txn), payment in zip(wanted, payments):
+            # Same as Odoo's payment wizard: reconcile, then tie the payment to its invoice.
+            lines = (payment.move_id.line_ids | p.invoice.line_ids).filtered_domain(open_lines)
+            for account in lines.account_id:
+                lines.filtered(lambda l: l.account_id == account and not l.reconciled).reconcile()
+            p.invoice.matched_payment_ids += payment
+            p.payments = (p.payments or Payment) | payment
 
 
 def _per_tax(taxes):

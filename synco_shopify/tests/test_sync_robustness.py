@@ -146,3 +146,29 @@ class TestBadPayloads(SyncoCase):
 
 def stored_name(order):
     return order.name
+
+
+@tagged("post_install", "-at_install")
+class TestBatchFallback(SyncoCase):
+    def test_an_order_failing_while_documents_are_created_fails_alone(self):
+        """Documents are created for the whole batch at once; when one order breaks that
+        step (here: its gift-card payment has no journal), the batch is redone order by
+        order, and only that order fails."""
+        self.store.write({
+            "default_payment_journal_id": False,
+            "gateway_mapping_ids": [(0, 0, {"gateway": "shopify_payments", "journal_id": self.bank.id})],
+        })
+        gift = self.pick("gift_card_payment")
+        plain = [o for o in self.sim.data.orders
+                 if o["paymentGatewayNames"] == ["shopify_payments"] and o["displayFinancialStatus"] == "PAID"
+                 and not o["cancelledAt"] and not o["test"] and o["id"] not in self._picked][:3]
+        self.assertEqual(len(plain), 3)
+        orders = self.list_orders(gift + plain)
+        bad = orders.filtered(lambda o: o.shopify_gid == gift[0]["id"])
+        orders.action_sync()
+        self.assertEqual(bad.sync_state, "failed")
+        self.assertIn("gift_card", bad.sync_error)
+        self.assertFalse(self.env["sale.order"].search([("shopify_order_id", "=", bad.id)]))
+        good = orders - bad
+        self.assertEqual(set(good.mapped("sync_state")), {"synced"})
+        self.assertEqual(len(good.mapped("payment_ids")), 3)
