@@ -1,0 +1,155 @@
+"""The app in a real browser (Odoo tours in headless Chromium), signed in as real
+users of each Shopify group; sync jobs run through queue_job's /queue_job/runjob.
+
+The Orders list is built so that each filter has a known, distinct answer (the tours
+check them row by row):
+
+    20 eligible, not synced  (bulk)       1 eligible, not synced, unique email (click)
+     2 synced, paid (SO + invoice)        1 synced, payment pending (SO, no invoice)
+     1 failed, authorized                 1 in progress (its job retries tomorrow)
+     1 test order, 1 cancelled order (ineligible)
+"""
+import ast
+import copy
+import json
+import logging
+import time
+from decimal import Decimal
+
+from lxml import etree
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import SyncoCase
+from .tour_job_runner import TourJobRunner, utc_in
+
+_logger = logging.getLogger(__name__)
+
+SHOPIFY_USER_GROUPS = ",".join([
+    "synco_shopify.group_shopify_user",
+    # to open the sale order and the invoice a sync made
+    "sales_team.group_sale_salesman",
+    "account.group_account_invoice",
+])
+SHOPIFY_MANAGER_GROUPS = ",".join([
+    "synco_shopify.group_shopify_manager",
+    "sales_team.group_sale_salesman",
+    "account.group_account_invoice",
+])
+
+
+def _bookable(stored):
+    return (not stored["test"] and not stored["cancelledAt"]
+            and any(line["currentQuantity"] for line in stored["lineItems"]))
+
+
+@tagged("post_install", "-at_install")
+class TestShopifyTours(HttpCase, SyncoCase):
+    # A bulk job syncs 20 orders while every browser request waits for the test cursor.
+    test_cursor_lock_timeout = 90
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.store.write({"rule_exclude_test": True, "rule_exclude_cancelled": True})
+        cls.shopify_user = new_test_user(cls.env, login="shopify_user", groups=SHOPIFY_USER_GROUPS,
+                                         name="Shopify User")
+        cls.shopify_manager = new_test_user(cls.env, login="shopify_manager", groups=SHOPIFY_MANAGER_GROUPS,
+                                            name="Shopify Manager")
+        orders = cls.sim.data.orders
+        by_status = {}
+        for stored in sorted(orders, key=lambda o: o["createdAt"], reverse=True):
+            if _bookable(stored) and stored["sourceName"] == "web":
+                by_status.setdefault(stored["displayFinancialStatus"], []).append(stored)
+        emails = [o["email"] for o in orders]
+        paid = by_status["PAID"]
+        click = next(o for o in paid if o["email"] and emails.count(o["email"]) == 1)
+        paid = [o for o in paid if o is not click]
+        picked = {
+            "bulk": paid[:20], "click": [click], "synced_paid": paid[20:22], "in_progress": paid[22:23],
+            "synced_pending": by_status["PENDING"][:1], "failed": by_status["AUTHORIZED"][:1],
+            "test": [o for o in orders if o["test"]][:1],
+            "cancelled": [o for o in orders if o["cancelledAt"]][:1],
+        }
+        # The failed order: Shopify's total no longer matches its lines, which the
+        # sync refuses with the difference (data that is wrong fails, readable).
+        broken = copy.deepcopy(picked["failed"][0])
+        for side in ("shopMoney", "presentmentMoney"):
+            money = broken["currentTotalPriceSet"][side]
+            money["amount"] = str(Decimal(money["amount"]) + 1)
+        cls.sim.upsert_orders([broken])
+
+        listed = cls.list_orders([o for group in picked.values() for o in group])
+        cls.listed = {name: listed.filtered(lambda r, ids=[o["id"] for o in group]: r.shopify_gid in ids)
+                      for name, group in picked.items()}
+        (cls.listed["synced_paid"] | cls.listed["synced_pending"] | cls.listed["failed"]).action_sync()
+        cls.listed["in_progress"].with_user(cls.shopify_user).action_enqueue_sync()
+        # As a job Shopify throttled: it waits for its retry, the order stays In Progress.
+        cls.listed["in_progress"].job_id.eta = utc_in(days=1)
+        cls.click_email = click["email"]
+
+    def setUp(self):
+        super().setUp()
+        self.job_runner = None
+
+    def _wait_remaining_requests(self, timeout=10):
+        # The browser is done: stop asking Odoo to run jobs before waiting for the
+        # requests in flight, one of which may be a job.
+        if self.job_runner:
+            self.job_runner.stop()
+        super()._wait_remaining_requests(timeout)
+
+    def run_tour(self, tour, login, expected):
+        """Runs ``tour`` as ``login`` with the job runner on; ``expected`` (the counts
+        the dataset gives) is handed to the tour. Returns the seconds it took."""
+        self.job_runner = TourJobRunner(self).start()
+        code = (f"odoo.syncoExpected = {json.dumps(expected)};"
+                f"odoo.startTour({tour!r}, {{stepDelay: 0, keepWatchBrowser: false, debug: false,"
+                f" startUrl: '/odoo', delayToCheckUndeterminisms: 0}})")
+        start = time.monotonic()
+        self.start_tour("/odoo", tour, login=login, code=code, timeout=180)
+        elapsed = time.monotonic() - start
+        self.assertEqual(self.job_runner.errors, [])
+        return elapsed
+
+    def assertFilterCounts(self, user, counts):
+        """What the tour will see, read the way the list reads it (as the user)."""
+        Order = self.env["shopify.order"].with_user(user)
+        arch = etree.fromstring(self.env.ref("synco_shopify.shopify_order_view_search").arch)
+        for label, count in counts.items():
+            domain = ast.literal_eval(arch.find(f".//filter[@string='{label}']").get("domain"))
+            self.assertEqual(Order.search_count(domain), count, f"filter {label}")
+
+    def test_shopify_user_filters_searches_syncs_one_and_twenty_orders(self):
+        expected = {
+            "all": 28, "synced": 3, "not_synced": 23, "in_progress": 1, "failed": 1,
+            "eligible": 26, "sale_order": 3, "invoice": 2, "bulk": 20, "email": self.click_email,
+        }
+        self.assertFilterCounts(self.shopify_user, {
+            "All": 28, "Synced": 3, "Not Synced": 23, "In Progress": 1, "Failed": 1,
+            "Eligible": 26, "Sale Order": 3, "Invoice": 2,
+        })
+        self.assertIn("does not reconcile", self.listed["failed"].sync_error)
+        seconds = self.run_tour("synco_shopify_user_tour", "shopify_user", expected)
+
+        # What the browser showed is what the database holds: every sync went
+        # through a queue job, run as the user who clicked.
+        synced = self.listed["click"] | self.listed["bulk"]
+        self.env.invalidate_all()
+        self.assertEqual(set(synced.mapped("sync_state")), {"synced"})
+        self.assertEqual(set(synced.job_id.mapped("state")), {"done"})
+        self.assertEqual(synced.job_id.user_id, self.shopify_user)
+        self.assertEqual(len(synced.job_id), 2, "one job for the click, one batch for the bulk action")
+        self.assertEqual(len(self.job_runner.ran), 2)
+        self.assertEqual(self.listed["in_progress"].job_id.state, "pending")
+        self.assertTrue(all(synced.mapped("sale_order_id")))
+        _logger.info("Shopify User tour: %.1f s", seconds)
+
+    def test_shopify_manager_changes_a_rule_and_the_eligible_filter_follows(self):
+        expected = {"all": 28, "eligible_before": 26, "eligible_after": 24}
+        self.assertFilterCounts(self.shopify_manager, {"Eligible": 26})
+        seconds = self.run_tour("synco_shopify_manager_tour", "shopify_manager", expected)
+        self.env.invalidate_all()
+        self.assertEqual(self.store.rule_financial_status_ids.mapped("code"), ["PAID"])
+        self.assertFilterCounts(self.shopify_manager, {"Eligible": 24})
+        _logger.info("Shopify Manager tour: %.1f s", seconds)
