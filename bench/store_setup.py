@@ -27,3 +27,18 @@ def prepare_store(env, sim):
         })
     store.action_test_connection()
     return store
+
+
+def ensure_catalog(env, sim):
+    from odoo import Command
+
+    Product = env["product.product"].with_context(active_test=False)
+    variants = [v for product in sim.data.products for v in product["variants"] if v.get("sku")]
+    known = set(Product.search([("default_code", "in", [v["sku"] for v in variants])]).mapped("default_code"))
+    Product.create([{
+        "name": f"{product['title']} {v['title']}".strip(),
+        "default_code": v["sku"],
+        "type": "consu",
+        "invoice_policy": "order",
+        "taxes_id": [Command.clear()],
+    } for product in sim.data.products for v in product["variants"] if v.get("sku") and v["sku"] not in known])

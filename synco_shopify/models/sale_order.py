@@ -16,3 +16,14 @@ class SaleOrder(models.Model):
         "(shopify_order_id) WHERE shopify_order_id IS NOT NULL",
         "This Shopify order already has a sale order.",
     )
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.shopify_order_id:
+            # Created with its Shopify date: setting it afterwards would recompute the
+            # invoice's lines a second time.
+            values["shopify_order_id"] = self.shopify_order_id.id
+            invoice_date = self.env.context.get("synco_invoice_dates", {}).get(self.id)
+            if invoice_date:
+                values["invoice_date"] = invoice_date
+        return values

@@ -193,10 +193,10 @@ class OrderWriter:
         # Shopify orders are paid for what was ordered: bill the ordered quantities,
         # whatever invoicing policy a matched product carries.
         orders._force_lines_to_invoice_policy_order()
-        orders._create_invoices(grouped=True)
+        dates = {p.sale_order.id: p.plan.invoice_date for p in batch}
+        orders.with_context(synco_invoice_dates=dates)._create_invoices(grouped=True)
         for p in batch:
             p.invoice = p.sale_order.invoice_ids
-            p.invoice.write({"invoice_date": p.plan.invoice_date, "shopify_order_id": p.record.id})
 
     def _create_invoices(self, batch):
         if not batch:
