@@ -46,8 +46,8 @@ class ShopifyOrderSync(models.AbstractModel):
     @api.model
     def _sync_store_batch(self, store, orders):
         summary = {"synced": 0, "failed": 0, "skipped": 0}
-        orders = self._lock(orders)
-        todo = orders.filtered(lambda o: o.sync_state != "synced")
+        # Skipped: held by another worker right now, or already synced.
+        todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
         summary["skipped"] = len(orders) - len(todo)
         if not todo:
             return summary

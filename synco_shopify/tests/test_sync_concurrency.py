@@ -1,0 +1,102 @@
+"""Two workers on the same order, in real concurrent transactions: one sale order."""
+import threading
+
+from psycopg2 import IntegrityError
+
+from odoo import api
+from odoo.orm.utils import SUPERUSER_ID
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from shopify_simulator import Simulator
+
+from .common import TOKEN, SyncoCase
+
+
+@tagged("post_install", "-at_install")
+class TestDatabaseRefusesDuplicates(SyncoCase):
+    def test_a_second_sale_order_for_one_shopify_order_is_refused_by_postgres(self):
+        order = self.list_orders(self.pick("source_web"))
+        order.action_sync()
+        self.assertTrue(order.sale_order_id)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            order.sale_order_id.copy({"shopify_order_id": order.id})
+            self.env.flush_all()
+
+    def test_a_transaction_is_registered_once(self):
+        order = self.list_orders(self.pick("multi_gateway"))
+        order.action_sync()
+        payment = order.payment_ids[:1]
+        self.assertTrue(payment)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            payment.copy({"shopify_transaction_gid": payment.shopify_transaction_gid})
+            self.env.flush_all()
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentSync(SyncoCase):
+    """Runs on committed data in separate cursors (a test transaction is invisible to
+    other connections), then removes what it committed."""
+
+    def test_two_concurrent_syncs_give_one_sale_order(self):
+        stored = self.pick("source_pos")
+        with Simulator(scenario=self.sim.data, token=TOKEN, plan="plus") as sim:
+            order_id, store_id = self._commit_store_and_order(sim, stored)
+            try:
+                barrier = threading.Barrier(2)
+                summaries, errors = [], []
+
+                def worker():
+                    try:
+                        with self.registry.cursor() as cr:
+                            env = api.Environment(cr, SUPERUSER_ID, {})
+                            order = env["shopify.order"].browse(order_id)
+                            barrier.wait(timeout=10)
+                            summaries.append(env["shopify.order.sync"]._sync_orders(order))
+                    except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                        errors.append(exc)
+
+                threads = [threading.Thread(target=worker) for _ in range(2)]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=60)
+                self.assertFalse(errors)
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    self.assertEqual(env["sale.order"].search_count([("shopify_order_id", "=", order_id)]), 1)
+                    self.assertEqual(env["shopify.order"].browse(order_id).sync_state, "synced")
+                outcomes = sorted((s["synced"], s["skipped"]) for s in summaries)
+                # One worker synced it; the other found it locked (skipped) or already synced.
+                self.assertEqual(outcomes, [(0, 1), (1, 0)])
+                self.assertEqual(sim.stats["by_operation"].get("SetOdooIds"), 1)
+            finally:
+                self._remove_committed(order_id, store_id)
+
+    def _commit_store_and_order(self, sim, stored):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            store = env["shopify.store"].create({
+                "name": "Concurrency store",
+                "shop_domain": "concurrency.myshopify.com",
+                "api_base_url": sim.base_url,
+                "access_token": TOKEN,
+                "sale_order_mode": "draft",
+                "invoice_mode": "none",
+                "rule_exclude_test": False,
+                "rule_exclude_cancelled": False,
+            })
+            from odoo.addons.synco_shopify.shopify import orders_api
+
+            headers = list(orders_api.iter_order_headers(
+                store._shopify_client(), f"id:{orders_api.legacy_id(stored[0]['id'])}"))
+            order = env["shopify.order.import"]._upsert_page(store, headers)
+            cr.commit()
+            return order.id, store.id
+
+    def _remove_committed(self, order_id, store_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["sale.order"].search([("shopify_order_id", "=", order_id)]).unlink()
+            env["shopify.store"].browse(store_id).unlink()
+            cr.commit()
