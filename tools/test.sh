@@ -29,7 +29,8 @@ run_pytest() {
 
 rc=0
 run_pytest "plain Python" -q -p no:cacheprovider tests || rc=1
+# --odoo-http serves Odoo on a free loopback port for the browser tours (HttpCase).
 run_pytest "Odoo" -q -p no:cacheprovider --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
-  --odoo-log-level=warn synco_shopify/tests || rc=1
+  --odoo-log-level=warn --odoo-http --odoo-extra http-interface=127.0.0.1 synco_shopify/tests || rc=1
 say "finished in $(( $(date +%s) - start )) s, exit $rc"
 exit $rc
