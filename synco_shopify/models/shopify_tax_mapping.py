@@ -56,9 +56,19 @@ class ShopifyTaxMapping(models.Model):
                 "Company %s has no sale tax to copy: install a chart of accounts or create a "
                 "sale tax, then map the Shopify tax %s.", company.name, self.display_name,
             ))
+        name = _("%(title)s %(rate)s%% (Shopify%(incl)s)", title=self.title,
+                 rate=_percent(self.rate), incl=_(", incl.") if self.price_include else "")
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        same_name = Tax.search([*Tax._check_company_domain(company), ("type_tax_use", "=", "sale"),
+                                ("name", "=", name)], limit=1)
+        if same_name:
+            # Another store of the company (or an earlier mapping) made this very tax.
+            if (abs(same_name.amount - float(Decimal(str(self.rate)) * 100)) < 1e-6
+                    and same_name.price_include == self.price_include and same_name.active):
+                return same_name
+            name = f"{name} [{self.store_id.name}]"
         return template.with_company(company).copy({
-            "name": _("%(title)s %(rate)s%% (Shopify%(incl)s)", title=self.title,
-                      rate=_percent(self.rate), incl=_(", incl.") if self.price_include else ""),
+            "name": name,
             "amount": float(Decimal(str(self.rate)) * 100),
             "amount_type": "percent",
             "type_tax_use": "sale",

@@ -64,8 +64,9 @@ class TestConcurrentSync(SyncoCase):
                 self.assertFalse(errors)
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
+                    order = env["shopify.order"].browse(order_id)
+                    self.assertEqual(order.sync_state, "synced", order.sync_error)
                     self.assertEqual(env["sale.order"].search_count([("shopify_order_id", "=", order_id)]), 1)
-                    self.assertEqual(env["shopify.order"].browse(order_id).sync_state, "synced")
                 outcomes = sorted((s["synced"], s["skipped"]) for s in summaries)
                 # One worker synced it; the other found it locked (skipped) or already synced.
                 self.assertEqual(outcomes, [(0, 1), (1, 0)])
