@@ -106,7 +106,22 @@ class ShopifyOrder(models.Model):
                              identity_key=f"synco-catch-up-{store.id}",
                              description=_("Catch up Shopify orders of %s", store.name))._job_catch_up()
         self._retry_pending_writebacks()
+        self._release_orders_of_dead_jobs()
         return True
+
+    @api.model
+    def _release_orders_of_dead_jobs(self):
+        """A job that failed on something unexpected (or was cancelled by hand) rolled
+        back its own work: its orders are not in progress any more; say why."""
+        stuck = self.search([("sync_state", "=", "in_progress"),
+                             ("job_id.state", "in", ("failed", "cancelled", "done"))])
+        for order in stuck:
+            job = order.job_id
+            if job.state == "done":
+                order.sync_state = "not_synced"
+            else:
+                order._mark_failed(_("The sync job %(state)s: %(reason)s", state=job.state,
+                                     reason=job.exc_message or _("cancelled")))
 
     @api.model
     def _retry_pending_writebacks(self):
