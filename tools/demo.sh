@@ -16,6 +16,13 @@ SIM_ORDERS=${SYNCO_SIM_ORDERS:-300}
 SIM_TOKEN=shpat_demo_token
 mkdir -p var
 conf=var/odoo-demo.conf
+for port in "$SIM_PORT" "$HTTP_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "ERROR: port $port is already in use on 127.0.0.1 (another demo still running?)." >&2
+    echo "       Stop it, or set SYNCO_SIM_PORT / SYNCO_DEMO_PORT." >&2
+    exit 1
+  fi
+done
 
 say "starting the Shopify simulator on 127.0.0.1:$SIM_PORT ($SIM_ORDERS orders)"
 "$PY" -m shopify_simulator --host 127.0.0.1 --port "$SIM_PORT" --orders "$SIM_ORDERS" --seed 7 \

@@ -149,7 +149,13 @@ class ShopifyOrder(models.Model):
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s",
                               name=refused.name, reason=refused.ineligible_reason))
         to_sync = self - refused
-        return self.env["shopify.order.sync"]._sync_orders(to_sync)
+        from ..services.order_sync import ConcurrentSync
+
+        try:
+            return self.env["shopify.order.sync"]._sync_orders(to_sync)
+        except ConcurrentSync:
+            raise UserError(_("Another sync is creating the same customer, product or tax right now: "
+                              "try again in a moment.")) from None
 
     def _mark_failed(self, message):
         self.write({

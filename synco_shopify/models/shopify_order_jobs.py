@@ -1,10 +1,13 @@
 """The three ways in (Sync button, bulk action, scheduled catch-up) all run through
 queue_job, on channel root.synco, so long work spreads over Odoo's workers."""
-from odoo import _, api, fields, models
+import random
+
+from odoo import _, api, models
 from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..services.order_sync import ConcurrentSync
 from ..shopify.errors import ShopifyError, ShopifyUnavailable, Throttled
 
 # Orders per job: one Shopify request fetches them all and two write them back.

@@ -28,6 +28,13 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": Tr
 ORDER_ERRORS = (OrderDataError, UserError, ValidationError, TotalsMismatch)
 
 
+class ConcurrentSync(Exception):
+    """Another transaction created a record this sync needs (the same new customer,
+    product or tax, in a parallel job). PostgreSQL refused the duplicate; under Odoo's
+    repeatable-read isolation this transaction cannot see the other's row, so the
+    whole sync must run again in a new transaction, where it will find it."""
+
+
 class ShopifyOrderSync(models.AbstractModel):
     _name = "shopify.order.sync"
     _description = "Shopify order sync"
@@ -89,9 +96,11 @@ class ShopifyOrderSync(models.AbstractModel):
                 created = writer.write_documents([p for p, _s, _pl in prepared]) if prepared else []
                 for (p, shopify_order, payload), documents in zip(prepared, created):
                     self._mark_synced(p.record, shopify_order, payload, documents)
-        except ORDER_ERRORS + (pg_errors.UniqueViolation,):
+        except ORDER_ERRORS:
             writer.forget()
             return None
+        except pg_errors.UniqueViolation as exc:
+            raise ConcurrentSync(str(exc.diag.constraint_name)) from exc
         return results
 
     def _prepare_one(self, order, payload, writer):
@@ -135,11 +144,8 @@ class ShopifyOrderSync(models.AbstractModel):
             writer.forget()
             order._mark_failed(str(exc.args[0] if exc.args else exc))
             return False
-        except pg_errors.UniqueViolation:
-            writer.forget()
-            order._mark_failed(_("Another sync created this order's documents at the same time; "
-                                 "the order is left as that sync made it."))
-            return False
+        except pg_errors.UniqueViolation as exc:
+            raise ConcurrentSync(str(exc.diag.constraint_name)) from exc
 
     def _plan(self, order, payload):
         """Parse, check the rules, plan, and check the plan against Shopify's figures."""

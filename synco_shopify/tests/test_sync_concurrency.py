@@ -74,7 +74,56 @@ class TestConcurrentSync(SyncoCase):
             finally:
                 self._remove_committed(order_id, store_id)
 
+    def test_parallel_jobs_creating_the_same_customer_retry_instead_of_failing(self):
+        by_customer = {}
+        for order in self.sim.data.orders:
+            if order["customer"] and not order["cancelledAt"] and order["id"] not in getattr(self, "_picked", ()):
+                by_customer.setdefault(order["customer"]["id"], []).append(order)
+        pair = next(orders[:2] for orders in by_customer.values() if len(orders) >= 2)
+        with Simulator(scenario=self.sim.data, token=TOKEN, plan="plus") as sim:
+            order_ids, store_id = self._commit_store_and_orders(sim, pair)
+            try:
+                barrier = threading.Barrier(2)
+                outcomes = {}
+
+                def worker(order_id):
+                    from odoo.addons.synco_shopify.services.order_sync import ConcurrentSync
+
+                    for attempt in range(3):  # what queue_job does with RetryableJobError
+                        try:
+                            with self.registry.cursor() as cr:
+                                env = api.Environment(cr, SUPERUSER_ID, {})
+                                if attempt == 0:
+                                    barrier.wait(timeout=10)
+                                env["shopify.order.sync"]._sync_orders(env["shopify.order"].browse(order_id))
+                            outcomes[order_id] = attempt
+                            return
+                        except ConcurrentSync:
+                            continue
+
+                threads = [threading.Thread(target=worker, args=(i,)) for i in order_ids]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join(timeout=60)
+                self.assertEqual(set(outcomes), set(order_ids), "both orders end synced, at most after a retry")
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    orders = env["shopify.order"].browse(order_ids)
+                    self.assertEqual(set(orders.mapped("sync_state")), {"synced"}, orders.mapped("sync_error"))
+                    self.assertEqual(len(orders.sale_order_id.partner_id), 1, "one customer, not two")
+                    self.assertEqual(env["shopify.customer.link"].search_count(
+                        [("store_id", "=", store_id), ("customer_gid", "=", pair[0]["customer"]["id"])]), 1)
+            finally:
+                for order_id in order_ids:
+                    self._remove_committed(order_id, None)
+                self._remove_committed(None, store_id)
+
     def _commit_store_and_order(self, sim, stored):
+        ids, store_id = self._commit_store_and_orders(sim, stored)
+        return ids[0], store_id
+
+    def _commit_store_and_orders(self, sim, stored):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             store = env["shopify.store"].create({
@@ -89,15 +138,18 @@ class TestConcurrentSync(SyncoCase):
             })
             from odoo.addons.synco_shopify.shopify import orders_api
 
-            headers = list(orders_api.iter_order_headers(
-                store._shopify_client(), f"id:{orders_api.legacy_id(stored[0]['id'])}"))
-            order = env["shopify.order.import"]._upsert_page(store, headers)
+            search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)
+            headers = list(orders_api.iter_order_headers(store._shopify_client(), search))
+            orders = env["shopify.order.import"]._upsert_page(store, headers)
             cr.commit()
-            return order.id, store.id
+            by_gid = {o.shopify_gid: o.id for o in orders}
+            return [by_gid[o["id"]] for o in stored], store.id
 
     def _remove_committed(self, order_id, store_id):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["sale.order"].search([("shopify_order_id", "=", order_id)]).unlink()
-            env["shopify.store"].browse(store_id).unlink()
+            if order_id:
+                env["sale.order"].search([("shopify_order_id", "=", order_id)]).unlink()
+            if store_id:
+                env["shopify.store"].browse(store_id).unlink()
             cr.commit()
