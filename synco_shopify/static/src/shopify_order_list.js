@@ -15,7 +15,7 @@ export class ShopifyOrderListController extends ListController {
     setup() {
         super.setup(...arguments);
         const busService = useService("bus_service");
-        this.reloadDebounced = useDebounced(() => this.model.load(), RELOAD_DELAY);
+        this.reloadDebounced = useDebounced(() => this.reloadRows(), RELOAD_DELAY);
         this.onOrdersChanged = this.onOrdersChanged.bind(this);
         busService.subscribe("synco_shopify/orders_changed", this.onOrdersChanged);
         onWillDestroy(() => busService.unsubscribe("synco_shopify/orders_changed", this.onOrdersChanged));
@@ -23,6 +23,20 @@ export class ShopifyOrderListController extends ListController {
 
     onOrdersChanged() {
         this.reloadDebounced();
+    }
+
+    /**
+     * Reloads the rows shown, with their own domain, order and page. Not model.load():
+     * it would start from the configuration before a search still loading, and, being
+     * the last load, show the old search's rows under the new filters.
+     */
+    async reloadRows() {
+        const root = this.model.root;
+        await root.load();
+        if (this.model.root !== root) {
+            // A search replaced the rows meanwhile; it may have read before the change.
+            await this.model.root.load();
+        }
     }
 }
 

@@ -50,6 +50,35 @@ registry.category("web_tour.tours").add("synco_shopify_user_tour", {
             ...FILTERS.flatMap(([label, key]) =>
                 checkFilter(label, expected[key], ROW_IS[key], expected.all)
             ),
+
+            // -- a failed order says why, on its badge --------------------------------------------
+            {
+                content: "Show the failed orders again",
+                trigger: ".o_filter_menu .o_menu_item:text(Failed)[aria-checked=false]",
+                run: "click",
+            },
+            ...expectRows(expected.failed, ROW_IS.failed),
+            {
+                content: "Rest the pointer on the Failed badge",
+                trigger: `${ROW} ${STATE("failed")}`,
+                run: "hover",
+            },
+            {
+                content: "The tooltip gives the reason",
+                trigger: ".o-tooltip:not(:empty)",
+                run: function () {
+                    const reason = document.querySelector(`${ROW} ${STATE("failed")}`).dataset.tooltip;
+                    if (!this.anchor.textContent.includes(reason.split("\n")[0])) {
+                        throw new Error(`The tooltip says ${this.anchor.textContent}, not ${reason}`);
+                    }
+                },
+            },
+            {
+                content: "Remove the filter Failed",
+                trigger: ".o_filter_menu .o_menu_item:text(Failed)[aria-checked=true]",
+                run: "click",
+            },
+            ...expectRows(expected.all),
             closeFilterMenu(),
 
             // -- search by email ---------------------------------------------------------------

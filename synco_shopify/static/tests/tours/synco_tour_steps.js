@@ -12,7 +12,7 @@ export const ROW_IS = {
     synced: `:has(${STATE("synced")})`,
     not_synced: `:has(${STATE("not_synced")})`,
     in_progress: `:has(${STATE("in_progress")} .fa-spin)`,
-    failed: `:has(${STATE("failed")}):has(td[name=sync_error]:not(:empty)):has(button.o_shopify_retry)`,
+    failed: `:has(${STATE("failed")}[data-tooltip]:not([data-tooltip=""])):has(button.o_shopify_retry)`,
     eligible: ":has(td[name=eligible] input:checked)",
     sale_order: ":has(td[name=odoo_record_ref]:not(:empty))",
     invoice: ":has(td[name=invoice_ref]:not(:empty))",
