@@ -79,7 +79,9 @@ class ShopifyOrder(models.Model):
     payload_json = fields.Text(string="Payload", readonly=True, copy=False,
                                help="The Shopify order as last fetched for a sync")
     shopify_totals_json = fields.Json(readonly=True, copy=False)
-    comparison_html = fields.Html(compute="_compute_comparison_html", sanitize=False)
+    # Read as the integration: a Shopify User compares the figures of the documents the
+    # sync made without rights on sale orders or invoices.
+    comparison_html = fields.Html(compute="_compute_comparison_html", sanitize=False, compute_sudo=True)
 
     _gid_unique = models.UniqueIndex(
         "(store_id, shopify_gid)", "A Shopify order can be listed only once per store.",
@@ -148,14 +150,11 @@ class ShopifyOrder(models.Model):
         if refused and len(self) == 1:
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s",
                               name=refused.name, reason=refused.ineligible_reason))
-        to_sync = self - refused
-        from ..services.order_sync import ConcurrentSync
-
-        try:
-            return self.env["shopify.order.sync"]._sync_orders(to_sync)
-        except ConcurrentSync:
+        summary = self.env["shopify.order.sync"]._sync_orders(self - refused)
+        if summary["deferred"] and len(self) == 1:
             raise UserError(_("Another sync is creating the same customer, product or tax right now: "
-                              "try again in a moment.")) from None
+                              "try again in a moment."))
+        return summary
 
     def _mark_failed(self, message):
         self.write({

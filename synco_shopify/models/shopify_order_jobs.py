@@ -7,7 +7,6 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..services.order_sync import ConcurrentSync
 from ..shopify.errors import ShopifyError, ShopifyUnavailable, Throttled
 
 # Orders per job: one Shopify request fetches them all and two write them back.
@@ -36,13 +35,13 @@ class ShopifyOrder(models.Model):
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s", name=self.name, reason=reason))
         return self._notify_enqueued(eligible, skipped)
 
-    def _enqueue_batches(self, priority):
+    def _enqueue_batches(self, priority, eta=None):
         for store in self.store_id:
             orders = self.filtered(lambda o: o.store_id == store)
             for start in range(0, len(orders), BATCH_SIZE):
                 batch = orders[start:start + BATCH_SIZE]
                 job = batch.with_delay(
-                    channel="root.synco", priority=priority,
+                    channel="root.synco", priority=priority, eta=eta,
                     description=_("Sync Shopify orders %s", ", ".join(batch[:5].mapped("name"))
                                   + ("…" if len(batch) > 5 else "")),
                 )._job_sync()
@@ -89,11 +88,19 @@ class ShopifyOrder(models.Model):
             self.filtered(lambda o: o.sync_state == "in_progress")._mark_failed(str(exc))
             self._notify_list()
             return _("Shopify refused: %s", exc)
+        deferred = summary["deferred"]
+        if deferred:
+            # Their new customer, product or tax was being made by a parallel job: a
+            # new job, a few seconds later, runs in a transaction that sees it.
+            deferred._enqueue_batches(self.job_id[:1].priority or PRIORITY_BULK,
+                                      eta=random.randint(3, 10))
         # Orders another worker held are left as they are; anything still "in progress"
-        # at this point was not reached and goes back to the list.
-        self.filtered(lambda o: o.sync_state == "in_progress").write({"sync_state": "not_synced"})
+        # here (and not re-queued) was not reached and goes back to the list.
+        (self - deferred).filtered(lambda o: o.sync_state == "in_progress").write({"sync_state": "not_synced"})
         self._notify_list()
-        return _("%(synced)s synced, %(failed)s failed, %(skipped)s skipped", **summary)
+        return _("%(synced)s synced, %(failed)s failed, %(skipped)s skipped, %(deferred)s re-queued",
+                 synced=summary["synced"], failed=summary["failed"], skipped=summary["skipped"],
+                 deferred=len(deferred))
 
     def _notify_list(self):
         """Tell every Shopify user's open list to reload (Odoo's bus)."""

@@ -28,11 +28,8 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": Tr
 ORDER_ERRORS = (OrderDataError, UserError, ValidationError, TotalsMismatch)
 
 
-class ConcurrentSync(Exception):
-    """Another transaction created a record this sync needs (the same new customer,
-    product or tax, in a parallel job). PostgreSQL refused the duplicate; under Odoo's
-    repeatable-read isolation this transaction cannot see the other's row, so the
-    whole sync must run again in a new transaction, where it will find it."""
+# What a sync did with one order.
+SYNCED, FAILED, DEFERRED = "synced", "failed", "deferred"
 
 
 class ShopifyOrderSync(models.AbstractModel):
@@ -41,18 +38,21 @@ class ShopifyOrderSync(models.AbstractModel):
 
     @api.model
     def _sync_orders(self, orders):
-        """Syncs ``orders`` (shopify.order records) store by store; returns a summary."""
-        summary = {"synced": 0, "failed": 0, "skipped": 0}
+        """Syncs ``orders`` (shopify.order records) store by store. Returns counts, and
+        in ``deferred`` the orders to try again in a new transaction: a parallel job was
+        creating the same new customer, product or tax. PostgreSQL refused the duplicate,
+        and under Odoo's repeatable-read isolation this transaction cannot see the other's
+        row, so only a later transaction can use it."""
+        summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
         for store in orders.store_id:
-            batch = orders.filtered(lambda o: o.store_id == store)
-            result = self._sync_store_batch(store, batch)
+            result = self._sync_store_batch(store, orders.filtered(lambda o: o.store_id == store))
             for key in summary:
                 summary[key] += result[key]
         return summary
 
     @api.model
     def _sync_store_batch(self, store, orders):
-        summary = {"synced": 0, "failed": 0, "skipped": 0}
+        summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
         # Skipped: held by another worker right now, or already synced.
         todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
         summary["skipped"] = len(orders) - len(todo)
@@ -69,14 +69,17 @@ class ShopifyOrderSync(models.AbstractModel):
         for order in todo - found:
             order._mark_failed(_("Shopify no longer returns this order (deleted, or older than "
                                  "the app's 60-day access without read_all_orders)."))
-        summary["failed"] += len(todo - found)
-        results = self._sync_together(found, payloads, writer)
-        if results is None:
-            # Something in the batch failed: every order again, each in its own savepoint,
-            # so that the failing one is found and the others are kept.
-            results = [self._sync_one(order, payloads[order.shopify_gid], writer) for order in found]
-        summary["synced"] += sum(results)
-        summary["failed"] += len(results) - sum(results)
+        summary[FAILED] += len(todo - found)
+        outcomes = self._sync_together(found, payloads, writer)
+        if outcomes is None:
+            # Something in the batch's documents failed: every order again, each in its
+            # own savepoint, so that the failing one is found and the others are kept.
+            outcomes = {order: self._sync_one(order, payloads[order.shopify_gid], writer) for order in found}
+        for order, outcome in outcomes.items():
+            if outcome == DEFERRED:
+                summary[DEFERRED] |= order
+            else:
+                summary[outcome] += 1
         self._write_back(store, todo.filtered(lambda o: o.writeback_state == "pending"), client)
         return summary
 
@@ -84,40 +87,42 @@ class ShopifyOrderSync(models.AbstractModel):
         """The fast path: every order prepared in its own savepoint, then all their
         documents created in batches. Returns None, with nothing kept, when any document
         step fails; orders that failed while being prepared stay failed."""
-        results = []
+        outcomes = {}
         try:
             with self.env.cr.savepoint():
                 prepared = []
                 for order in orders:
                     outcome, step = self._prepare_one(order, payloads[order.shopify_gid], writer)
-                    results.append(outcome != "failed")
-                    if outcome == "prepared":
+                    outcomes[order] = outcome
+                    if step:
                         prepared.append(step)
                 created = writer.write_documents([p for p, _s, _pl in prepared]) if prepared else []
                 for (p, shopify_order, payload), documents in zip(prepared, created):
                     self._mark_synced(p.record, shopify_order, payload, documents)
-        except ORDER_ERRORS:
+        except ORDER_ERRORS + (pg_errors.UniqueViolation,):
             writer.forget()
             return None
-        except pg_errors.UniqueViolation as exc:
-            raise ConcurrentSync(str(exc.diag.constraint_name)) from exc
-        return results
+        return outcomes
 
     def _prepare_one(self, order, payload, writer):
-        """("prepared", (prepared, parsed order, payload)); ("adopted", None) when earlier
-        documents were found; ("failed", None) when the order failed (and is marked so)."""
+        """(outcome, step): step is (prepared, parsed order, payload) for an order whose
+        documents are still to be made; None when it failed (marked so), was deferred,
+        or had its documents already (adopted)."""
         try:
             with self.env.cr.savepoint():
                 shopify_order, plan = self._plan(order, payload)
                 adopted = self._adopt(order)
                 if adopted:
                     self._mark_synced(order, shopify_order, payload, adopted)
-                    return "adopted", None
-                return "prepared", (writer.prepare(order, plan), shopify_order, payload)
+                    return SYNCED, None
+                return SYNCED, (writer.prepare(order, plan), shopify_order, payload)
         except ORDER_ERRORS as exc:
             writer.forget()
             order._mark_failed(str(exc.args[0] if exc.args else exc))
-            return "failed", None
+            return FAILED, None
+        except pg_errors.UniqueViolation:
+            writer.forget()
+            return DEFERRED, None
 
     @api.model
     def _lock(self, orders):
@@ -139,13 +144,14 @@ class ShopifyOrderSync(models.AbstractModel):
                 shopify_order, plan = self._plan(order, payload)
                 documents = self._adopt(order) or writer.write(order, plan)
                 self._mark_synced(order, shopify_order, payload, documents)
-            return True
+            return SYNCED
         except ORDER_ERRORS as exc:
             writer.forget()
             order._mark_failed(str(exc.args[0] if exc.args else exc))
-            return False
-        except pg_errors.UniqueViolation as exc:
-            raise ConcurrentSync(str(exc.diag.constraint_name)) from exc
+            return FAILED
+        except pg_errors.UniqueViolation:
+            writer.forget()
+            return DEFERRED
 
     def _plan(self, order, payload):
         """Parse, check the rules, plan, and check the plan against Shopify's figures."""
