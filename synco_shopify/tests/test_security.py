@@ -3,6 +3,8 @@ menus, model access, the store's secrets, company walls, and secrets kept out of
 logs and error messages."""
 import logging
 
+from lxml import etree
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -13,6 +15,25 @@ from .common import TOKEN, SyncoCase
 USER = "synco_shopify.group_shopify_user"
 MANAGER = "synco_shopify.group_shopify_manager"
 SECRETS = ["access_token", "client_id", "client_secret", "oauth_token"]
+
+
+def web_client_spec(env, model, arch):
+    """What the web client asks web_read for when it opens ``arch``: its fields (those
+    of embedded lists nested), many2one as display names."""
+    fields = env[model].fields_get()
+    spec = {}
+    for node in etree.fromstring(arch).iter("field"):
+        if any(parent.tag == "field" for parent in node.iterancestors()):
+            continue
+        field = fields[node.get("name")]
+        if field["type"] == "many2one":
+            spec[node.get("name")] = {"fields": {"display_name": {}}}
+        elif field["type"] in ("one2many", "many2many"):
+            columns = node.findall("./list/field")
+            spec[node.get("name")] = {"fields": {c.get("name"): {} for c in columns} or {"display_name": {}}}
+        else:
+            spec[node.get("name")] = {}
+    return spec
 
 
 class CapturedLogs(logging.Handler):
@@ -131,6 +152,22 @@ class TestShopifySecurity(SyncoCase):
         Job.load(self.env, order.job_id.uuid).perform()
         self.assertEqual(order.sync_state, "synced", order.sync_error)
         self.assertEqual(order.sale_order_id.create_uid, self.user)
+
+    def test_shopify_user_without_sales_or_invoicing_rights_opens_a_synced_order(self):
+        order = self.orders[:1]
+        order.action_sync()
+        self.assertTrue(order.sale_order_id and order.invoice_ids, order.sync_error)
+        Order = self.env["shopify.order"].with_user(self.user)
+        self.assertFalse(self.env["account.move"].with_user(self.user).has_access("read"))
+        views = Order.get_views([(False, "list"), (False, "form")])["views"]
+        rows = Order.web_search_read([("id", "=", order.id)], web_client_spec(self.env, Order._name, views["list"]["arch"]))
+        self.assertEqual(rows["records"][0]["odoo_record_ref"], order.sale_order_id.name)
+        form = Order.browse(order.id).web_read(web_client_spec(self.env, Order._name, views["form"]["arch"]))[0]
+        self.assertEqual(form["odoo_record_ref"], order.sale_order_id.name)
+        self.assertIn("Shopify says", form["comparison_html"])
+        # The documents themselves stay closed to them: no link they could not follow.
+        self.assertNotIn("invoice_ids", form)
+        self.assertNotIn('name="action_open_invoices"', views["form"]["arch"])
 
     def test_shopify_user_cannot_create_or_change_stores_and_mappings(self):
         Store = self.env["shopify.store"].with_user(self.user)
