@@ -39,7 +39,9 @@ class ShopifyOrderImport(models.AbstractModel):
     @api.model
     def _upsert_page(self, store, payloads):
         """One search for the page's known orders, one create for the new ones."""
-        Order = self.env["shopify.order"]
+        # A Shopify order listed is not news: no "created" note per order (100,000 of
+        # them would fill the chatter tables) and no tracking of header refreshes.
+        Order = self.env["shopify.order"].with_context(mail_create_nolog=True, tracking_disable=True)
         headers = [parse_header(p) for p in payloads]
         existing = {
             o.shopify_gid: o

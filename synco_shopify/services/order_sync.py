@@ -214,13 +214,14 @@ class ShopifyOrderSync(models.AbstractModel):
             _logger.warning("Shopify write-back of %d orders postponed: %s", len(orders), exc)
             return
         by_gid = {o.shopify_gid: o for o in orders}
-        done = self.env["shopify.order"]
         for gid, error in results.items():
+            order = by_gid[gid]
             if error:
-                by_gid[gid].writeback_error = str(error)
+                order.writeback_error = str(error)
             else:
-                done |= by_gid[gid]
-        done.write({"writeback_state": "done", "writeback_error": False})
+                # What Shopify's metafield now says, as the list would read it next time.
+                order.write({"writeback_state": "done", "writeback_error": False,
+                             "shopify_odoo_ref": order.odoo_record_ref})
 
 
 def _shopify_figures(shopify_order):

@@ -109,6 +109,7 @@ class TestSyncCorpus(SyncoCase):
         self.assertEqual(order.writeback_state, "done", (order.writeback_error, order.odoo_record_ref, so.name))
         metafield = self.sim.metafield(order.shopify_gid, "custom", "odoo_id")
         self.assertEqual(metafield and metafield["value"], order.odoo_record_ref)
+        self.assertEqual(order.shopify_odoo_ref, order.odoo_record_ref)
 
     def _assert_tax_lines(self, invoice, shopify):
         """Each Shopify tax (title and rate) is one Odoo tax with Shopify's amount."""
