@@ -15,10 +15,12 @@ import json
 import logging
 import time
 from decimal import Decimal
+from unittest.mock import patch
 
 from lxml import etree
 
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import ChromeBrowser
 
 from .common import SyncoCase
 from .tour_job_runner import TourJobRunner, utc_in
@@ -102,12 +104,21 @@ class TestShopifyTours(HttpCase, SyncoCase):
     def run_tour(self, tour, login, expected):
         """Runs ``tour`` as ``login`` with the job runner on; ``expected`` (the counts
         the dataset gives) is handed to the tour. Returns the seconds it took."""
-        self.job_runner = TourJobRunner(self).start()
+        runner = self.job_runner = TourJobRunner(self)
+        navigate = ChromeBrowser.navigate_to
+
+        def navigate_then_run_jobs(browser, url, wait_stop=False):
+            # Until the page is asked for, the test thread still signs in and flushes
+            # on the shared cursor, without the test lock: the runner waits for that.
+            navigate(browser, url, wait_stop=wait_stop)
+            runner.start()
+
         code = (f"odoo.syncoExpected = {json.dumps(expected)};"
                 f"odoo.startTour({tour!r}, {{stepDelay: 0, keepWatchBrowser: false, debug: false,"
                 f" startUrl: '/odoo', delayToCheckUndeterminisms: 0}})")
         start = time.monotonic()
-        self.start_tour("/odoo", tour, login=login, code=code, timeout=180)
+        with patch.object(ChromeBrowser, "navigate_to", navigate_then_run_jobs):
+            self.start_tour("/odoo", tour, login=login, code=code, timeout=180)
         elapsed = time.monotonic() - start
         self.assertEqual(self.job_runner.errors, [])
         return elapsed

@@ -6,9 +6,11 @@ and asks Odoo to run each with ``GET /queue_job/runjob``, the route the real run
 calls, so a job is acquired, performed, marked done or failed by queue_job's own code.
 
 Everything happens on the test's transaction: HttpCase's registry hands out test
-cursors that share it, one thread at a time (the registry test lock). The thread
-only works while the browser test has released that lock, and never waits for it
-longer than one poll.
+cursors that share its connection, one thread at a time (the registry test lock).
+The test thread itself uses that connection without the lock while it signs the
+browser in, so the runner starts once the browser has been sent to its page, and
+stops before the test waits for the last requests. It only works while the browser
+test has released the lock, and never waits for it longer than one poll.
 """
 import logging
 import threading
@@ -31,8 +33,8 @@ JOB_TIMEOUT_SECONDS = 60
 
 
 class TourJobRunner:
-    """Runs the jobs of ``channel`` while a browser test runs: ``start()`` before the
-    tour, ``stop()`` before the test waits for its last requests."""
+    """Runs the jobs of ``channel`` while a browser test runs: ``start()`` once the
+    browser is on its page, ``stop()`` before the test waits for its last requests."""
 
     def __init__(self, case, channel="root.synco", pickup_delay=PICKUP_DELAY_SECONDS):
         self.case = case
