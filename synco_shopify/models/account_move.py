@@ -15,6 +15,8 @@ class AccountMove(models.Model):
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         # An invoice-only order that was synced as a draft now has a number: send it.
-        orders = posted.shopify_order_id.filtered(lambda o: not o.sale_order_id and o.sync_state == "synced")
+        # Whoever posts it (an accountant reviewing drafts) need not see Shopify orders.
+        orders = posted.shopify_order_id.sudo().filtered(
+            lambda o: not o.sale_order_id and o.sync_state == "synced")
         orders.write({"writeback_state": "pending"})
         return posted

@@ -28,8 +28,7 @@ def odoo_figures(document, taxes_included):
         return line.price_unit * qty
 
     discounts = -sum(amount(line) for line in lines if line.shopify_line_kind in ("discount", "shipping_discount"))
-    discounts += sum(gross(line) - (line.price_total if taxes_included else line.price_subtotal)
-                     for line in lines if line.discount and not taxes_included)
+    discounts += sum(gross(line) - amount(line) for line in lines if line.discount)
     return {
         "subtotal": sum(amount(line) for line in lines if line.shopify_line_kind in ITEM_KINDS),
         "discounts": discounts,

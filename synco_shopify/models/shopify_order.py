@@ -76,7 +76,8 @@ class ShopifyOrder(models.Model):
     invoice_ref = fields.Char(string="Invoice ID", compute="_compute_odoo_record", store=True)
     job_id = fields.Many2one("queue.job", string="Job", readonly=True, copy=False, index="btree_not_null")
     job_state = fields.Selection(related="job_id.state", string="Job Status")
-    payload_json = fields.Text(string="Payload", readonly=True, copy=False,
+    # Customer personal data (names, addresses, emails): for those who configure the store.
+    payload_json = fields.Text(string="Payload", readonly=True, copy=False, groups="synco_shopify.group_shopify_manager",
                                help="The Shopify order as last fetched for a sync")
     shopify_totals_json = fields.Json(readonly=True, copy=False)
     # Read as the integration: a Shopify User compares the figures of the documents the
@@ -150,11 +151,14 @@ class ShopifyOrder(models.Model):
         if refused and len(self) == 1:
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s",
                               name=refused.name, reason=refused.ineligible_reason))
-        summary = self.env["shopify.order.sync"]._sync_orders(self - refused)
+        # Shopify users may sync the orders they see; the documents are made with the
+        # integration's rights (a user may sync without being an accountant).
+        self.check_access("read")
+        summary = self.env["shopify.order.sync"].sudo()._sync_orders((self - refused).sudo())
         if summary["deferred"] and len(self) == 1:
             raise UserError(_("Another sync is creating the same customer, product or tax right now: "
                               "try again in a moment."))
-        return summary
+        return {**summary, "deferred": summary["deferred"].ids}
 
     def _mark_failed(self, message):
         self.write({
@@ -180,6 +184,8 @@ class ShopifyOrder(models.Model):
         return self.payment_ids._get_records_action(name=_("Payments"))
 
     def action_retry_writeback(self):
+        self.check_access("read")
+        self = self.sudo()
         for store in self.store_id:
             self.env["shopify.order.sync"]._write_back(
                 store, self.filtered(lambda o: o.store_id == store and o.writeback_state == "pending"))

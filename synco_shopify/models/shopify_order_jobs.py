@@ -14,6 +14,9 @@ BATCH_SIZE = 50
 PRIORITY_CLICK = 1
 PRIORITY_BULK = 10
 PRIORITY_CATCH_UP = 20
+# A clash with a parallel sync resolves once that sync commits; a clash that comes back
+# this many times is not one (a duplicate in the data): the order fails instead.
+MAX_DEFERRALS = 5
 # Shopify errors worth another try later; the others (authentication, bad version,
 # invalid document) will not get better by waiting.
 PASSING_ERRORS = (ShopifyUnavailable, Throttled)
@@ -25,17 +28,19 @@ class ShopifyOrder(models.Model):
     def action_enqueue_sync(self):
         """Queue the eligible, unsynced orders of self; say what was queued and what
         was skipped, and why."""
+        self.check_access("read")
         eligible = self.filtered(lambda o: o.eligible and o.sync_state in ("not_synced", "failed"))
         skipped = self - eligible
         priority = PRIORITY_CLICK if len(self) == 1 else PRIORITY_BULK
-        eligible._enqueue_batches(priority)
+        # The bookkeeping on the orders is the integration's, not the user's to write.
+        eligible.sudo()._enqueue_batches(priority)
         if len(self) == 1 and skipped:
             reason = (_("it is already %s", dict(self._fields["sync_state"].selection)[self.sync_state])
                       if self.eligible else self.ineligible_reason)
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s", name=self.name, reason=reason))
         return self._notify_enqueued(eligible, skipped)
 
-    def _enqueue_batches(self, priority, eta=None):
+    def _enqueue_batches(self, priority, eta=None, attempt=0):
         for store in self.store_id:
             orders = self.filtered(lambda o: o.store_id == store)
             for start in range(0, len(orders), BATCH_SIZE):
@@ -44,7 +49,7 @@ class ShopifyOrder(models.Model):
                     channel="root.synco", priority=priority, eta=eta,
                     description=_("Sync Shopify orders %s", ", ".join(batch[:5].mapped("name"))
                                   + ("…" if len(batch) > 5 else "")),
-                )._job_sync()
+                )._job_sync(attempt)
                 batch.write({"sync_state": "in_progress", "sync_error": False, "job_id": job.db_record().id})
         self._notify_list()
 
@@ -72,15 +77,16 @@ class ShopifyOrder(models.Model):
             },
         }
 
-    def _job_sync(self):
+    def _job_sync(self, attempt=0):
         """Job body: sync the batch. Passing Shopify trouble retries the job later
         (with backoff); an order whose data is wrong fails alone, with its reason.
 
         The job runs as the user who queued it, and queuing was the access check: the
         sync itself makes customers, products, tax mappings and accounting documents,
         which a Shopify User may not create by hand, so it runs as the integration."""
+        self = self.sudo()
         try:
-            summary = self.env["shopify.order.sync"].sudo()._sync_orders(self.sudo())
+            summary = self.env["shopify.order.sync"]._sync_orders(self)
         except PASSING_ERRORS as exc:
             raise RetryableJobError(str(exc), seconds=60) from None
         except ShopifyError as exc:
@@ -89,11 +95,16 @@ class ShopifyOrder(models.Model):
             self._notify_list()
             return _("Shopify refused: %s", exc)
         deferred = summary["deferred"]
-        if deferred:
+        if deferred and attempt >= MAX_DEFERRALS:
+            deferred._mark_failed(_(
+                "This order kept clashing with other syncs creating the same customer, product or "
+                "tax (%s attempts): sync it again once the other syncs are done.", attempt + 1))
+            deferred = deferred.browse()
+        elif deferred:
             # Their new customer, product or tax was being made by a parallel job: a
             # new job, a few seconds later, runs in a transaction that sees it.
             deferred._enqueue_batches(self.job_id[:1].priority or PRIORITY_BULK,
-                                      eta=random.randint(3, 10))
+                                      eta=random.randint(3, 10), attempt=attempt + 1)
         # Orders another worker held are left as they are; anything still "in progress"
         # here (and not re-queued) was not reached and goes back to the list.
         (self - deferred).filtered(lambda o: o.sync_state == "in_progress").write({"sync_state": "not_synced"})
@@ -104,7 +115,7 @@ class ShopifyOrder(models.Model):
 
     def _notify_list(self):
         """Tell every Shopify user's open list to reload (Odoo's bus)."""
-        self.env.ref("synco_shopify.group_shopify_user")._bus_send(
+        self.env.ref("synco_shopify.group_shopify_user").sudo()._bus_send(
             "synco_shopify/orders_changed", {"ids": self.ids})
 
     @api.model

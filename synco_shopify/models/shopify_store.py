@@ -3,7 +3,7 @@ import logging
 from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..shopify.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 
@@ -163,6 +163,13 @@ class ShopifyStore(models.Model):
         ))
         for store in self:
             store.order_count = counts.get(store, 0)
+
+    def write(self, vals):
+        # The credentials go wherever these point: only those who may read the
+        # credentials may redirect them.
+        if {"shop_domain", "api_base_url"} & vals.keys() and not self.env.is_system():
+            raise AccessError(_("Only administrators can change a store's domain or API address."))
+        return super().write(vals)
 
     @api.constrains("sale_order_mode", "invoice_mode")
     def _check_creation_mode(self):

@@ -42,7 +42,8 @@ class ShopifyOrderImport(models.AbstractModel):
         # A Shopify order listed is not news: no "created" note per order (100,000 of
         # them would fill the chatter tables) and no tracking of header refreshes.
         Order = self.env["shopify.order"].with_context(mail_create_nolog=True, tracking_disable=True)
-        headers = [parse_header(p) for p in payloads]
+        side = store._currency_side()
+        headers = [parse_header(p, side=side) for p in payloads]
         existing = {
             o.shopify_gid: o
             for o in Order.search([("store_id", "=", store.id), ("shopify_gid", "in", [h.id for h in headers])])

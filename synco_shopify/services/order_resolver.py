@@ -5,6 +5,7 @@ One resolver serves a whole batch: what it found once (taxes, journals, products
 partners) it keeps, so a batch of orders asks the database once per distinct key.
 """
 from odoo import Command, _
+from odoo.tools import float_compare
 from odoo.exceptions import UserError
 
 
@@ -37,10 +38,10 @@ class OrderResolver:
         return self._cached(("currency", code), find)
 
     def pricelist(self, currency):
-        """A pricelist only where the order is not in the company's currency: the
-        order's currency follows its pricelist in Odoo."""
-        if currency == self.company.currency_id:
-            return self.env["product.pricelist"]
+        """A pricelist in the order's currency, always: a sale order's currency follows
+        its pricelist, and left empty Odoo would take the partner's own (or its country
+        group's), possibly in another currency. Shopify's prices are kept as they are
+        (synced lines are never repriced), so any pricelist in that currency will do."""
 
         def find():
             pricelist = self.store.pricelist_ids.filtered(lambda p: p.currency_id == currency)[:1]
@@ -232,10 +233,11 @@ class OrderResolver:
     def _find_tax(self, key):
         Mapping = self.env["shopify.tax.mapping"]
         rate = float(key.rate)
+        # The mapping keeps 6 decimals of the rate (8.8751% is 0.088751): compare at that.
         mapping = Mapping.search([
             ("store_id", "=", self.store.id), ("title", "=", key.title),
             ("price_include", "=", key.included),
-        ]).filtered(lambda m: abs(m.rate - rate) < 1e-9)[:1]
+        ]).filtered(lambda m: float_compare(m.rate, rate, precision_digits=6) == 0)[:1]
         if not mapping:
             mapping = Mapping.create({
                 "store_id": self.store.id, "title": key.title, "rate": rate, "price_include": key.included,
@@ -262,6 +264,15 @@ class OrderResolver:
                 raise UserError(_("Journal %s has no incoming payment method.", journal.display_name))
             return journal, method_line
         return self._cached(("journal", gateway), find)
+
+    def refund_method(self, journal):
+        def find():
+            method_line = journal.outbound_payment_method_line_ids[:1]
+            if not method_line:
+                raise UserError(_("Journal %s has no outgoing payment method for Shopify refunds.",
+                                  journal.display_name))
+            return method_line
+        return self._cached(("refund_method", journal.id), find)
 
     def warehouse(self, location_gid):
         def find():

@@ -58,13 +58,19 @@ class ShopifyOrderSync(models.AbstractModel):
         summary["skipped"] = len(orders) - len(todo)
         if not todo:
             return summary
+        if not store.shop_timezone:
+            todo._mark_failed(_(
+                "Store %s has not been connected yet: click Test connection, so that Odoo knows the "
+                "shop's currency and time zone (invoices and payments are dated in it).", store.name))
+            summary[FAILED] = len(todo)
+            return summary
         from ..shopify import orders_api
 
         client = store._shopify_client()
         payloads = {p["id"]: p for p in orders_api.fetch_orders(client, todo.mapped("shopify_gid"))}
         # Imported documents need no field-by-field tracking or "created" notes: Shopify
         # holds their history. This halves the work Odoo does per document.
-        writer = OrderWriter(self.env(context=dict(self.env.context, **QUIET)), store)
+        writer = OrderWriter(self.with_company(store.company_id).with_context(**QUIET).env, store)
         found = todo.filtered(lambda o: o.shopify_gid in payloads)
         for order in todo - found:
             order._mark_failed(_("Shopify no longer returns this order (deleted, or older than "

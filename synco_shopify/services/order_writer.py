@@ -224,6 +224,10 @@ class OrderWriter:
         for label, record in ((_("sale order"), prepared.sale_order), (_("invoice"), prepared.invoice)):
             if not record:
                 continue
+            if record.currency_id != currency:
+                problems.append(_("%(doc)s is in %(odoo)s, the order in %(shopify)s", doc=label,
+                                  odoo=record.currency_id.name, shopify=currency.name))
+                continue
             for name, odoo_amount, shopify_amount in (
                 (_("untaxed"), record.amount_untaxed, expected.untaxed),
                 (_("tax"), record.amount_tax, expected.tax),
@@ -241,11 +245,13 @@ class OrderWriter:
 
     # -- payments ------------------------------------------------------------------------------
     def _register_payments(self, batch):
-        """One payment per successful Shopify transaction, dated as Shopify dated it,
-        created and posted for the whole batch at once, then matched with its invoice.
+        """One payment per successful Shopify transaction, dated as Shopify dated it:
+        money in (sale, capture) and money back (refund, change). Created and posted for
+        the whole batch at once, then reconciled with the order's invoice, so that an
+        order refunded after payment leaves neither invoice nor customer credit open.
         The unique index on the transaction id makes a second one impossible."""
         Payment = self.env["account.payment"]
-        wanted = [(p, payment) for p in batch for payment in p.plan.payments if payment.inbound]
+        wanted = [(p, txn) for p in batch for txn in p.plan.payments]
         done = set(Payment.search([("shopify_transaction_gid", "in", [t.transaction_id for _p, t in wanted])])
                    .mapped("shopify_transaction_gid"))
         wanted = [(p, t) for p, t in wanted if t.transaction_id not in done]
@@ -253,10 +259,11 @@ class OrderWriter:
             return
         values = []
         for p, txn in wanted:
-            journal, method_line = self.resolver.payment_journal(txn.gateway)
+            journal, inbound_line = self.resolver.payment_journal(txn.gateway)
+            method_line = inbound_line if txn.inbound else self.resolver.refund_method(journal)
             receivable = p.invoice.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
             values.append({
-                "payment_type": "inbound",
+                "payment_type": "inbound" if txn.inbound else "outbound",
                 "partner_type": "customer",
                 "partner_id": p.invoice.commercial_partner_id.id,
                 "amount": float(txn.amount),
@@ -265,22 +272,26 @@ class OrderWriter:
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
                 "destination_account_id": receivable.account_id.id,
-                "memo": f"{p.plan.shopify_name} {txn.gateway}".strip(),
+                "memo": f"{p.plan.shopify_name} {txn.kind.lower()} {txn.gateway}".strip(),
                 "company_id": self.company.id,
                 "shopify_transaction_gid": txn.transaction_id,
                 "shopify_order_id": p.record.id,
             })
         payments = Payment.with_context(skip_invoice_sync=True).create(values)
         payments.with_context(skip_sale_auto_invoice_send=True).action_post()
+        by_order = {}
+        for (p, _txn), payment in zip(wanted, payments):
+            by_order.setdefault(p, Payment)
+            by_order[p] |= payment
         open_lines = [("parent_state", "=", "posted"), ("reconciled", "=", False),
                       ("account_type", "in", Payment._get_valid_payment_account_types())]
-        for (p, _txn), payment in zip(wanted, payments):
-            # Same as Odoo's payment wizard: reconcile, then tie the payment to its invoice.
-            lines = (payment.move_id.line_ids | p.invoice.line_ids).filtered_domain(open_lines)
+        for p, order_payments in by_order.items():
+            # As Odoo's payment wizard does: reconcile, then tie the payments to the invoice.
+            lines = (order_payments.move_id.line_ids | p.invoice.line_ids).filtered_domain(open_lines)
             for account in lines.account_id:
                 lines.filtered(lambda l: l.account_id == account and not l.reconciled).reconcile()
-            p.invoice.matched_payment_ids += payment
-            p.payments = (p.payments or Payment) | payment
+            p.invoice.matched_payment_ids += order_payments
+            p.payments = (p.payments or Payment) | order_payments
 
 
 def _per_tax(taxes):

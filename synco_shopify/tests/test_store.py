@@ -57,3 +57,26 @@ class TestStore(SyncoCase):
         self.assertFalse(tax.price_include)
         # Its accounts come from the company's sale tax: the tax is booked on a tax account.
         self.assertTrue(tax.invoice_repartition_line_ids.filtered(lambda l: l.repartition_type == "tax").account_id)
+
+    def test_only_administrators_can_redirect_the_credentials(self):
+        from odoo.exceptions import AccessError
+
+        manager = self.env["res.users"].create({
+            "name": "Store manager", "login": "synco_store_manager",
+            "group_ids": [(6, 0, [self.env.ref("synco_shopify.group_shopify_manager").id])],
+        })
+        store = self.store.with_user(manager)
+        with self.assertRaises(AccessError):
+            store.api_base_url = "https://attacker.example.com"
+        with self.assertRaises(AccessError):
+            store.shop_domain = "attacker.myshopify.com"
+        store.order_prefix = "WEB"  # the rest of the store is the manager's to configure
+        self.assertEqual(self.store.order_prefix, "WEB")
+
+    def test_a_store_never_connected_refuses_to_sync_and_says_why(self):
+        order = self.list_orders(self.pick("source_web"))
+        self.store.shop_timezone = False
+        order.action_sync()
+        self.assertEqual(order.sync_state, "failed")
+        self.assertIn("Test connection", order.sync_error)
+        self.assertFalse(order.sale_order_id)

@@ -132,6 +132,7 @@ class TestConcurrentSync(SyncoCase):
                 "rule_exclude_test": False,
                 "rule_exclude_cancelled": False,
             })
+            store.action_test_connection()
             from odoo.addons.synco_shopify.shopify import orders_api
 
             search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)

@@ -172,3 +172,40 @@ class TestBatchFallback(SyncoCase):
         good = orders - bad
         self.assertEqual(set(good.mapped("sync_state")), {"synced"})
         self.assertEqual(len(good.mapped("payment_ids")), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestDocumentsInTheOrdersCurrency(SyncoCase):
+    def test_a_partner_pricelist_in_another_currency_does_not_change_the_order(self):
+        stored = self.pick("repeat_customer")[0]
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        pricelist = self.env["product.pricelist"].create({"name": "EUR list", "currency_id": euro.id})
+        email = stored["customer"]["defaultEmailAddress"]["emailAddress"]
+        partner = self.env["res.partner"].search([("email", "=ilike", email), ("parent_id", "=", False)]) \
+            or self.env["res.partner"].create({"name": "Known customer", "email": email})
+        partner.property_product_pricelist = pricelist
+        order = self.list_orders([stored])
+        order.action_sync()
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        self.assertIn(order.sale_order_id.partner_id, partner)
+        self.assertEqual(order.sale_order_id.partner_id.property_product_pricelist, pricelist)
+        self.assertEqual(order.sale_order_id.currency_id.name, stored["currencyCode"])
+        self.assertEqual(order.invoice_ids.currency_id.name, stored["currencyCode"])
+
+    def test_an_accountant_posts_a_draft_shopify_invoice_and_its_number_goes_to_shopify(self):
+        self.store.write({"sale_order_mode": "none", "invoice_mode": "draft", "invoice_policy": "all"})
+        order = self.list_orders(self.pick("source_web"))
+        order.action_sync()
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        invoice = order.invoice_ids
+        self.assertEqual(invoice.state, "draft")
+        accountant = self.env["res.users"].create({
+            "name": "Accountant", "login": "synco_accountant",
+            "group_ids": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+        })
+        invoice.with_user(accountant).action_post()
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(order.writeback_state, "pending")
+        self.env["shopify.order"]._retry_pending_writebacks()
+        self.assertEqual(self.sim.metafield(order.shopify_gid, "custom", "odoo_id")["value"], invoice.name)
