@@ -3,7 +3,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ODOO_PATH=${ODOO_PATH:-/opt/odoo}
 VENV=$here/.venv
 PY=$VENV/bin/python
-QJ_ADDONS=$VENV/lib/python3.11/site-packages/odoo/addons
+# Where pip put OCA queue_job: the venv's own site-packages, whatever its Python.
+QJ_ADDONS=$(ls -d "$VENV"/lib/python3.*/site-packages/odoo/addons 2>/dev/null | head -1)
+QJ_ADDONS=${QJ_ADDONS:-$VENV/lib/python3/site-packages/odoo/addons}
 ADDONS_PATH=$ODOO_PATH/addons,$QJ_ADDONS,$here
 # The modules every database of the project starts from; a template database with
 # them installed makes a fresh test database a copy instead of a 70 s install.
@@ -28,7 +30,7 @@ db_exists() { psql -d postgres -tAc "select 1 from pg_database where datname='$1
 
 # A template database per (Odoo tree, base module list); rebuilt only when either changes.
 ensure_template() {
-  local stamp; stamp=$( (cat "$ODOO_PATH/odoo/release.py"; echo "$BASE_MODULES"; ls "$QJ_ADDONS/queue_job") | sha1sum | cut -c1-10)
+  local stamp; stamp=$( (cat "$ODOO_PATH/odoo/release.py"; echo "$BASE_MODULES"; cat "$QJ_ADDONS/queue_job/__manifest__.py") | sha1sum | cut -c1-10)
   TEMPLATE_DB=synco_tpl_$stamp
   if ! db_exists "$TEMPLATE_DB"; then
     say "building template database $TEMPLATE_DB ($BASE_MODULES), about a minute, once"

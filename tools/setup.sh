@@ -32,6 +32,17 @@ if ! grep -q "^version_info = (19, 0" "$ODOO_PATH/odoo/release.py"; then
   exit 3
 fi
 
+# -- browser for Odoo's tours (Debian's chromium) ------------------------------
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's chromium for the browser tours"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "ERROR: chromium is needed for the browser tests: apt-get install chromium" >&2
+    exit 3
+  fi
+fi
+
 # -- virtualenv ----------------------------------------------------------------
 stamp_src=$(cat "$ODOO_PATH/requirements.txt" requirements.txt tools/setup.sh tools/pip-constraints.txt | sha1sum | cut -c1-12)
 if [ ! -f "$VENV/.synco-stamp" ] || [ "$(cat "$VENV/.synco-stamp")" != "$stamp_src" ]; then

@@ -15,16 +15,23 @@ say "database ready in $(( $(date +%s) - start )) s"
 
 # pytest exits 5 when it collected nothing: for this project that is always a
 # broken suite (a path or an import error), never success.
+# pytest exits 5 when it collected nothing, and 0 when tests were skipped (Odoo skips
+# its tours when it finds no browser): for this project both mean a broken run.
 run_pytest() {
   local label=$1; shift
   say "$label: pytest $*"
-  "$PY" -m pytest "$@"
-  local rc=$?
-  if [ $rc -eq 5 ]; then
+  local log; log=$(mktemp)
+  "$PY" -m pytest -rs "$@" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  if [ "$rc" -eq 5 ]; then
     echo "ERROR: $label collected no tests (pytest exit 5): the suite is broken." >&2
-    return 1
+    rc=1
+  elif tail -n 1 "$log" | grep -q "skipped"; then
+    echo "ERROR: $label skipped tests (see 'SKIPPED' above): nothing may be skipped." >&2
+    rc=1
   fi
-  return $rc
+  rm -f "$log"
+  return "$rc"
 }
 
 rc=0

@@ -5,6 +5,8 @@ import time
 import pytest
 import requests
 
+from shopify_simulator.bulk import ACTIVE
+
 import sim_shops
 from sim_http import data
 
@@ -32,7 +34,8 @@ def _finish(sim, operation_id, deadline=10.0):
     stop = time.monotonic() + deadline
     while time.monotonic() < stop:
         status = data(sim, STATUS, {"id": operation_id})["bulkOperation"]
-        if status["status"] not in ("CREATED", "RUNNING"):
+        # CANCELING is still on its way to CANCELED: not finished yet.
+        if status["status"] not in ACTIVE:
             return status
         time.sleep(0.05)
     raise AssertionError(f"bulk operation {operation_id} still running after {deadline} s")
