@@ -308,13 +308,23 @@ class ShopifyStore(models.Model):
         from ..shopify.errors import ShopifyError
 
         for store in self:
+            client = store._shopify_client()
             try:
-                shop = store._shopify_client().execute("Shop")["shop"]
+                shop = client.execute("Shop")["shop"]
             except ShopifyError as exc:
                 store.write({"connection_state": "error", "connection_message": str(exc)})
                 continue
             currency = self.env["res.currency"].with_context(active_test=False).search(
                 [("name", "=", shop["currencyCode"])], limit=1)
+            # The metafield the sync writes gets a definition, so merchants see "Odoo ID"
+            # on the order in Shopify's admin (created once; a second time is a no-op).
+            from ..shopify import orders_api
+
+            try:
+                orders_api.ensure_odoo_id_definition(client)
+            except ShopifyError as exc:
+                _logger.warning("Store %s: the custom.odoo_id metafield definition was not created: %s",
+                                store.name, exc)
             store.write({
                 "shop_name": shop["name"],
                 "shop_currency_id": currency.id,

@@ -91,8 +91,9 @@ class ShopifyOrderSync(models.AbstractModel):
 
     def _sync_together(self, orders, payloads, writer):
         """The fast path: every order prepared in its own savepoint, then all their
-        documents created in batches. Returns None, with nothing kept, when any document
-        step fails; orders that failed while being prepared stay failed."""
+        documents created in batches. Returns each order's outcome; or None, with
+        nothing of the batch kept (failures included), when a document step fails: the
+        caller then redoes every order on its own."""
         outcomes = {}
         try:
             with self.env.cr.savepoint():

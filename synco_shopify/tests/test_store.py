@@ -15,6 +15,8 @@ class TestStore(SyncoCase):
         self.assertEqual(self.store.shop_currency_id.name, shop["currencyCode"])
         self.assertEqual(self.store.shop_taxes_included, shop["taxesIncluded"])
         self.assertEqual(self.store.shop_timezone, shop["ianaTimezone"])
+        # Merchants see the Odoo ID on the order in Shopify's admin: it has a definition.
+        self.assertTrue(self.sim.metafields.definition("ORDER", "custom", "odoo_id"))
 
     def test_a_wrong_token_says_so_without_the_token(self):
         self.store.access_token = "shpat_wrong_secret_value"

@@ -106,6 +106,9 @@ class TestSyncCorpus(SyncoCase):
                 link = self.env["shopify.variant.link"].search(
                     [("store_id", "=", self.store.id), ("variant_gid", "=", line["variant"]["id"])])
                 self.assertTrue(link, f"no product for variant {line['variant']['id']}")
+        if order.sale_order_id or order.invoice_ids:
+            self.assertIn("Shopify says", order.comparison_html)
+            self.assertNotIn("table-danger", order.comparison_html, "every compared figure agrees")
         self.assertEqual(order.writeback_state, "done", (order.writeback_error, order.odoo_record_ref, so.name))
         metafield = self.sim.metafield(order.shopify_gid, "custom", "odoo_id")
         self.assertEqual(metafield and metafield["value"], order.odoo_record_ref)
