@@ -154,3 +154,13 @@ class TestSyncCorpus(SyncoCase):
         open_credit = sum(order.payment_ids.move_id.line_ids.filtered(
             lambda l: l.account_type == "asset_receivable" and not l.reconciled).mapped("amount_residual"))
         self.assertAlmostEqual(open_credit, 0.0, places=2)
+
+
+@tagged("post_install", "-at_install")
+class TestSyncCorpusTaxIncluded(TestSyncCorpus):
+    """The same corpus from a tax-inclusive shop selling in euros, booked by a company
+    that keeps its books in dollars (the documents are in the shop's currency)."""
+
+    taxes_included = True
+    shop_currency = "EUR"
+    seed = 2
