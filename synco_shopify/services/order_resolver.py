@@ -213,7 +213,8 @@ class OrderResolver:
 
     def _product_values(self, key):
         values = {
-            "name": key.title,
+            # Variants without a SKU would otherwise all bear their product's name.
+            "name": f"{key.title} ({key.variant_title})" if key.variant_title else key.title,
             "type": "consu",
             "invoice_policy": "order",
             "default_code": key.sku or False,
