@@ -214,7 +214,8 @@ class OrderResolver:
     def _product_values(self, key):
         values = {
             # Variants without a SKU would otherwise all bear their product's name.
-            "name": f"{key.title} ({key.variant_title})" if key.variant_title else key.title,
+            "name": (f"{key.title} ({key.variant_title})"
+                     if key.variant_title and key.variant_title != "Default Title" else key.title),
             "type": "consu",
             "invoice_policy": "order",
             "default_code": key.sku or False,
