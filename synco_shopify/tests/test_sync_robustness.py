@@ -125,7 +125,8 @@ class TestBadPayloads(SyncoCase):
             line = stored["lineItems"][0]
             line.update(quantity=0, currentQuantity=0)
         order = self._bad("tax_exclusive", zero)
-        self._assert_failed_cleanly(order, stored_name(order))
+        # The message names the order, the line, and the figures that disagree.
+        self._assert_failed_cleanly(order, order.name, "originalTotalSet", "is not 0 ×")
 
     def test_deleted_variant_without_any_name_fails(self):
         def nameless(stored):
@@ -143,9 +144,6 @@ class TestBadPayloads(SyncoCase):
         self.assertEqual(bad.sync_state, "failed")
         self.assertEqual(set(good.mapped("sync_state")), {"synced"})
 
-
-def stored_name(order):
-    return order.name
 
 
 @tagged("post_install", "-at_install")
