@@ -6,6 +6,10 @@ class SaleOrder(models.Model):
 
     shopify_order_id = fields.Many2one(
         "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
+    shopify_note = fields.Text(
+        string="Shopify note", readonly=True, copy=False,
+        help="The customer's note on the Shopify order (kept apart from the terms and conditions).",
+    )
     shopify_note_attributes = fields.Text(
         string="Shopify note attributes", readonly=True, copy=False,
         help="The cart's note attributes as Shopify received them.",

@@ -178,6 +178,8 @@ class OrderWriter:
                 vals["tag_ids"] = [Command.set(self.resolver.tags(plan.tags).ids)]
             if store.include_note_attributes and plan.note_attributes:
                 vals["shopify_note_attributes"] = _format_attributes(plan.note_attributes)
+            if plan.note:
+                vals["shopify_note"] = plan.note
             values.append(vals)
         orders = self.env["sale.order"].create(values)
         for p, order in zip(batch, orders):

@@ -79,6 +79,12 @@ class TestSyncCorpus(SyncoCase):
             self.assertEqual(Decimal(str(so.amount_tax)).quantize(tax), tax)
             self.assertEqual(so.date_order, processed.replace(tzinfo=None))
             self.assertEqual(so.client_order_ref, shopify["name"])
+            # Shopify's note and attributes have places of their own, never the terms.
+            self.assertEqual(so.shopify_note or None, shopify["note"] or None)
+            self.assertNotIn(shopify["note"] or "\x00", so.note or "")
+            for key, value in (a.values() for a in shopify["customAttributes"]):
+                self.assertIn(f"{key}: {value or ''}", so.shopify_note_attributes)
+            self.assertEqual(set((so.tag_ids.mapped("name"))), set(shopify["tags"]))
         invoices = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
         paid = shopify["displayFinancialStatus"] in ("PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED")
         wants_invoice = invoice_mode != "none" and (policy == "all" or paid) and so_mode != "draft"

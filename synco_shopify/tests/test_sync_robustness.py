@@ -1,5 +1,6 @@
 """Retries, faults and bad data: nothing duplicated, nothing half-written."""
 import copy
+from decimal import Decimal
 
 from odoo.tests import tagged
 
@@ -207,3 +208,16 @@ class TestDocumentsInTheOrdersCurrency(SyncoCase):
         self.assertEqual(order.writeback_state, "pending")
         self.env["shopify.order"]._retry_pending_writebacks()
         self.assertEqual(self.sim.metafield(order.shopify_gid, "custom", "odoo_id")["value"], invoice.name)
+
+    def test_a_store_booking_in_the_customers_currency_reconciles_on_the_presentment_side(self):
+        self.store.currency_policy = "presentment"
+        stored = self.pick("presentment_currency")[0]
+        self.assertNotEqual(stored["presentmentCurrencyCode"], stored["currencyCode"])
+        order = self.list_orders([stored])
+        order.action_sync()
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        total = Decimal(stored["currentTotalPriceSet"]["presentmentMoney"]["amount"])
+        for document in (order.sale_order_id, order.invoice_ids):
+            self.assertEqual(document.currency_id.name, stored["presentmentCurrencyCode"])
+            self.assertEqual(Decimal(str(document.amount_total)).quantize(total), total)
+        self.assertEqual(order.currency_id.name, stored["presentmentCurrencyCode"])
