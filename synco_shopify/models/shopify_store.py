@@ -1,6 +1,4 @@
-import ipaddress
 import logging
-from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -184,16 +182,17 @@ class ShopifyStore(models.Model):
 
     @api.constrains("api_base_url")
     def _check_api_base_url(self):
+        from ..shopify.client import checked_url
+        from ..shopify.errors import ConfigurationError
+
         for store in self.filtered("api_base_url"):
-            parts = urlsplit(store.api_base_url)
-            if parts.scheme == "https":
-                continue
-            if parts.scheme == "http" and _is_loopback(parts.hostname):
-                continue
-            raise ValidationError(_(
-                "The API base URL must use https (plain http is allowed for loopback addresses only): %s",
-                store.api_base_url,
-            ))
+            try:
+                checked_url(store.api_base_url)  # the client's own rule, enforced at save time
+            except ConfigurationError:
+                raise ValidationError(_(
+                    "The API base URL must use https (plain http is allowed for loopback addresses only): %s",
+                    store.api_base_url,
+                )) from None
 
     @api.onchange("shop_domain")
     def _onchange_shop_domain(self):
@@ -335,11 +334,3 @@ class ShopifyStore(models.Model):
             })
         return True
 
-
-def _is_loopback(host):
-    if host in ("localhost",):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except (TypeError, ValueError):
-        return False

@@ -4,7 +4,7 @@ Headers come before any sync: the list shows every order of the store, with its
 eligibility, before anything is created in Odoo.
 """
 import logging
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from odoo import api, fields, models
 
@@ -71,9 +71,9 @@ class ShopifyOrderImport(models.AbstractModel):
             "legacy_id": header.legacy_id,
             "name": header.name,
             "number": header.number,
-            "created_at": _naive(header.created_at),
-            "processed_at": _naive(header.processed_at),
-            "shopify_updated_at": _naive(header.updated_at),
+            "created_at": naive_utc(header.created_at),
+            "processed_at": naive_utc(header.processed_at),
+            "shopify_updated_at": naive_utc(header.updated_at),
             "email": header.email,
             "customer_name": header.customer_name,
             "currency_id": currencies.get(header.currency),
@@ -114,6 +114,6 @@ def _chunks(iterable, size):
         yield chunk
 
 
-def _naive(moment):
+def naive_utc(moment):
     """Odoo stores UTC datetimes without tzinfo."""
-    return moment and moment.replace(tzinfo=None)
+    return moment and moment.astimezone(timezone.utc).replace(tzinfo=None)

@@ -123,13 +123,8 @@ class ShopifyOrderSync(models.AbstractModel):
                     self._mark_synced(order, shopify_order, payload, adopted)
                     return SYNCED, None
                 return SYNCED, (writer.prepare(order, plan), shopify_order, payload)
-        except ORDER_ERRORS as exc:
-            writer.forget()
-            order._mark_failed(str(exc.args[0] if exc.args else exc))
-            return FAILED, None
-        except pg_errors.UniqueViolation:
-            writer.forget()
-            return DEFERRED, None
+        except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
+            return self._outcome_of_error(order, exc, writer), None
 
     @api.model
     def _lock(self, orders):
@@ -152,13 +147,18 @@ class ShopifyOrderSync(models.AbstractModel):
                 documents = self._adopt(order) or writer.write(order, plan)
                 self._mark_synced(order, shopify_order, payload, documents)
             return SYNCED
-        except ORDER_ERRORS as exc:
-            writer.forget()
-            order._mark_failed(str(exc.args[0] if exc.args else exc))
-            return FAILED
-        except pg_errors.UniqueViolation:
-            writer.forget()
+        except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
+            return self._outcome_of_error(order, exc, writer)
+
+    def _outcome_of_error(self, order, exc, writer):
+        """After an order's savepoint rolled back: a duplicate refused by PostgreSQL
+        means a parallel job is creating the same record (deferred); anything else is
+        the order's own problem (failed, with the message)."""
+        writer.forget()  # records it found or made may be gone with the savepoint
+        if isinstance(exc, pg_errors.UniqueViolation):
             return DEFERRED
+        order._mark_failed(str(exc.args[0] if exc.args else exc))
+        return FAILED
 
     def _plan(self, order, payload):
         """Parse, check the rules, plan, and check the plan against Shopify's figures."""

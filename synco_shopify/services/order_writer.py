@@ -10,9 +10,10 @@ the company's rounding method stays whatever the merchant chose.
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from odoo import Command, _, fields
+from odoo import Command, _
 from odoo.exceptions import UserError
 
+from .order_import import naive_utc
 from .order_resolver import OrderResolver
 
 
@@ -159,7 +160,7 @@ class OrderWriter:
                 "partner_invoice_id": p.invoice_address.id,
                 "partner_shipping_id": p.delivery_address.id,
                 "company_id": self.company.id,
-                "date_order": _naive(plan.order_date),
+                "date_order": naive_utc(plan.order_date),
                 "client_order_ref": plan.shopify_name,
                 "origin": plan.shopify_name,
                 "shopify_order_id": p.record.id,
@@ -188,7 +189,7 @@ class OrderWriter:
             orders.action_confirm()
             # Confirming stamps "now" on the orders; the order date is Shopify's.
             for p in batch:
-                p.sale_order.date_order = _naive(p.plan.order_date)
+                p.sale_order.date_order = naive_utc(p.plan.order_date)
 
     def _invoice_sale_orders(self, batch):
         orders = self.env["sale.order"].union(*(p.sale_order for p in batch))
@@ -322,10 +323,6 @@ def _invoice_line(values):
     values = dict(values)
     values["quantity"] = values.pop("_quantity")
     return values
-
-
-def _naive(moment):
-    return moment.replace(tzinfo=None) if moment and moment.tzinfo else moment
 
 
 def _fmt(amount, currency):
