@@ -31,7 +31,7 @@ def access_token(sim, raw, content_type):
 
 
 def control(sim, method, path, raw):
-    """The test hooks: faults, stats, extra orders, bulk result files."""
+    """The test hooks: faults, stats, extra orders, the clock, bulk result files."""
     try:
         if path == "/__simulator__/faults":
             if method == "POST":
@@ -51,6 +51,17 @@ def control(sim, method, path, raw):
             if not isinstance(orders, list):
                 raise ValueError("POST a JSON list of orders")
             return Reply(200, {"upserted": len(sim.upsert_orders(orders))})
+        if path == "/__simulator__/clock":
+            if method == "POST":
+                body = _json(raw) or {}
+                if "now" in body:
+                    sim.clock.set(body["now"])
+                elif "advance" in body:
+                    sim.clock.advance(float(body["advance"]))
+                else:
+                    raise ValueError('POST {"now": "<ISO 8601>"} or {"advance": <seconds>}')
+            if method in ("POST", "GET"):
+                return Reply(200, {"now": sim.clock.iso()})
         match = _BULK_FILE.match(path)
         if match and method == "GET":
             body = sim.bulk.file(int(match.group(1)))

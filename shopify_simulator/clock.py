@@ -10,12 +10,21 @@ from datetime import datetime, timedelta, timezone
 
 class Clock:
     def __init__(self, now=None):
-        if now is None:
-            now = datetime.now(timezone.utc)
-        elif now.tzinfo is None:
-            now = now.replace(tzinfo=timezone.utc)
-        self._start = now.astimezone(timezone.utc)
+        self.set(now or datetime.now(timezone.utc))
+
+    def set(self, moment):
+        """Makes ``moment`` now (naive means UTC); the clock goes on advancing from there, so a
+        test can make a refund at 23:30 one day and another the next day."""
+        if isinstance(moment, str):
+            moment = parse_time(moment)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        self._start = moment.astimezone(timezone.utc)
         self._started = time.monotonic()
+        return self._start
+
+    def advance(self, seconds):
+        return self.set(self.now() + timedelta(seconds=seconds))
 
     def now(self):
         elapsed = time.monotonic() - self._started

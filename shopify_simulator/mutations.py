@@ -1,4 +1,7 @@
-"""The mutations the simulator runs: metafields and bulk operations."""
+"""The mutations the simulator runs: metafields, bulk operations, and the order mutations of
+lifecycle/ (refunds, cancellation, edits, captures, payments marked by hand)."""
+from .lifecycle import LIFECYCLE_MUTATIONS
+
 
 
 def _metafields_set(source, info, args):
@@ -34,4 +37,5 @@ MUTATIONS = {
     ("Mutation", "metafieldDefinitionCreate"): _definition_create,
     ("Mutation", "bulkOperationRunQuery"): _bulk_run_query,
     ("Mutation", "bulkOperationCancel"): _bulk_cancel,
+    **LIFECYCLE_MUTATIONS,
 }

@@ -12,6 +12,7 @@ from . import gids, resources
 from .cost import is_connection
 from .mutations import MUTATIONS
 from .paging import POSITION, page_size, paginate, position_entries
+from .search import compile_query
 from .store import select
 
 
@@ -206,6 +207,17 @@ def _metafield_definition(source, info, args):
     return info.context.sim.metafields.definition(source["ownerType"], source["namespace"], source["key"])
 
 
+def _agreements(source, info, args):
+    """Order.agreements, filtered by its ``query`` (id, happened_at) like a root listing."""
+    found = _read(source, info, args, _agreements)
+    query = args.get("query")
+    if query:
+        compiled = compile_query(query, resources.AGREEMENT_FILTERS, info.context.sim.store.env)
+        info.context.note_search(info, query, compiled)
+        found = [a for a in found if compiled.predicate is None or compiled.predicate(a)]
+    return _page(info, args, position_entries(found), POSITION)
+
+
 def _keep_active(location, args):
     return args.get("includeInactive") or location.get("isActive", True)
 
@@ -230,6 +242,7 @@ RESOLVERS = {
     ("QueryRoot", "metafieldDefinitions"): _metafield_definitions,
     ("Metafield", "owner"): _metafield_owner,
     ("Metafield", "definition"): _metafield_definition,
+    ("Order", "agreements"): _agreements,
     **MUTATIONS,
 }
 OWNED_RESOLVERS = {"metafield": _metafield, "metafields": _metafields}

@@ -250,3 +250,6 @@ BULK_OPERATION = Resource(
     },
     default_sort="CREATED_AT",
 )
+
+# Order.agreements(query:): the filters its argument's description lists.
+AGREEMENT_FILTERS = {"id": filters.id_field(_get("id")), "happened_at": filters.time_field(_get("happenedAt"))}

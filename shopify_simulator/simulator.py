@@ -8,6 +8,8 @@ from .bulk import BulkOperations
 from .clock import Clock
 from .faults import Faults
 from .gateway import Gateway
+from .lifecycle import LifecycleState
+from .lifecycle import api as lifecycle
 from .metafields import Metafields
 from .server import SimulatorServer, require_loopback
 from .stats import Stats
@@ -44,6 +46,7 @@ class Simulator:
         self.faults = Faults(seed, self.counters)
         self.store = ShopStore(_shop_data(seed, orders, taxes_included, scenario, now, shop, currency), self.clock)
         self.metafields = Metafields(self.clock, self._owner_exists)
+        self.lifecycle = LifecycleState()
         self.bulk = BulkOperations(self, self.clock, lambda: self.base_url)
         self.auth = Auth(token, client_id, client_secret, token_ttl)
         self.bucket = LeakyBucket(plan)
@@ -115,7 +118,31 @@ class Simulator:
             return None
         if gid == self.store.shop.get("id"):
             return self.store.shop
-        return self.store.node(gid) or self.metafields.node(gid) or self.bulk.get(gid)
+        return (self.store.node(gid) or self.metafields.node(gid) or self.bulk.get(gid)
+                or self._refund(gid))
+
+    def _refund(self, gid):
+        """Refund implements Node: ``nodes(ids:)`` reaches a refund by its id, as Shopify's does."""
+        if not gid.startswith("gid://shopify/Refund/"):
+            return None
+        return next((refund for order in self.store.objects("Order") for refund in order.get("refunds") or ()
+                     if refund.get("id") == gid), None)
+
+    # -- an order's life after checkout: real GraphQL mutations (lifecycle/api.py) ---------------
+    def refund(self, order_gid, lines=(), shipping=None, amount=None, when=None, **options):
+        return lifecycle.refund(self, order_gid, lines, shipping, amount, when, **options)
+
+    def cancel(self, order_gid, refund=True, restock=True, when=None, **options):
+        return lifecycle.cancel(self, order_gid, refund, restock, when, **options)
+
+    def edit(self, order_gid, add=(), set_quantity=(), when=None, **options):
+        return lifecycle.edit(self, order_gid, add, set_quantity, when, **options)
+
+    def capture(self, order_gid, amount=None, when=None, **options):
+        return lifecycle.capture(self, order_gid, amount, when, **options)
+
+    def mark_as_paid(self, order_gid, when=None):
+        return lifecycle.mark_as_paid(self, order_gid, when)
 
     def _owner_exists(self, gid):
         return self.node(gid) is not None

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from . import gids
 from .paging import PagingError, sort_entries
 from .search import compile_query
+from .totals import minor_units
 
 _CACHE_SIZE = 64
 
@@ -36,11 +37,12 @@ class ShopStore:
         self.clock = clock
         self._data = data
         self._lock = threading.Lock()
+        self._write_lock = threading.RLock()  # one order mutation at a time, read to swap
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()
         self.version = 0
         self.env = SearchEnv(clock.now, ZoneInfo(data.shop.get("ianaTimezone") or "UTC"))
-        self._orders = {order["id"]: order for order in data.orders}
+        self._orders = {order["id"]: with_lifecycle_fields(order) for order in data.orders}
         self._others = {}
         self._index = {}
         variants = []
@@ -107,13 +109,61 @@ class ShopStore:
         for order in orders:
             if gids.type_of(order.get("id")) != "Order":
                 raise ValueError(f"An order needs an id gid://shopify/Order/<n>, got {order.get('id')!r}")
-            fresh.append({"updatedAt": now, **copy.deepcopy(order)})
+            fresh.append(with_lifecycle_fields({"updatedAt": now, **copy.deepcopy(order)}))
         with self._lock:
             merged = dict(self._orders)
             merged.update((order["id"], order) for order in fresh)
             self._orders = merged
             self.version += 1
         return fresh
+
+
+    def mutate_order(self, gid, change):
+        """Runs ``change(copy)`` on a private copy of one order; swaps the copy in when it returns
+        ``(result, True)``. Readers keep the old dict until the swap (copy-on-write)."""
+        with self._write_lock:
+            order = self._orders.get(gid)
+            if order is None:
+                return change(None)[0]
+            clone = clone_order(order)
+            result, changed = change(clone)
+            if changed:
+                with self._lock:
+                    merged = dict(self._orders)
+                    merged[gid] = clone
+                    self._orders = merged
+                    self.version += 1
+            return result
+
+
+def with_lifecycle_fields(order):
+    """A hand-made order (tests, POSTed orders) gets the fields every generated order has for an
+    order's life after checkout, at their values for an order nothing happened to."""
+    if all(key in order for key in ("edited", "cancelReason", "agreements", "totalCashRoundingAdjustment")):
+        return order
+    zero = {side: {"amount": f"{0:.{minor_units(currency)}f}", "currencyCode": currency}
+            for side, currency in (("shopMoney", order.get("currencyCode", "USD")),
+                                   ("presentmentMoney", order.get("presentmentCurrencyCode", "USD")))}
+    return {"edited": False, "cancelReason": None, "agreements": [],
+            "totalCashRoundingAdjustment": {"paymentSet": zero, "refundSet": zero}, **order}
+
+
+def clone_order(order):
+    """A deep copy of an order that keeps the objects it shares with the rest of the shop
+    (customer, company, variants, products, locations) shared, as the generator built them."""
+    memo = {}
+    for key in ("customer", "purchasingEntity", "retailLocation", "app"):
+        if isinstance(order.get(key), dict):
+            memo[id(order[key])] = order[key]
+    for line in order.get("lineItems") or ():
+        for key in ("variant", "product"):
+            if isinstance(line.get(key), dict):
+                memo[id(line[key])] = line[key]
+    for fulfillment in order.get("fulfillmentOrders") or ():
+        location = (fulfillment.get("assignedLocation") or {}).get("location")
+        if isinstance(location, dict):
+            memo[id(location)] = location
+    return copy.deepcopy(order, memo)
 
 
 def select(objects, resource, sort_key, query, env):

@@ -26,10 +26,17 @@ nodes (``lineItems: [ {...}, ... ]``). The rules, from §2 of docs/shopify-admin
 * Money: received = Σ successful SALE and CAPTURE; refunded = Σ successful REFUND (and CHANGE);
   net payment = received − refunded; outstanding = current total − net payment; capturable =
   successful authorizations not yet captured or voided.
+* After checkout (totals_lifecycle.py): lines added by an edit are outside the figures "before
+  returns" (subtotal, totalTax, taxLines, totalPrice) and inside the current ones; units removed
+  by an edit leave like refunded units (the same cumulative shares); refunds' order adjustments
+  (calculated − actual) are added to currentTotal; cash rounding's paymentSet and refundSet
+  count with what was received and refunded; a cancelled order that received nothing is VOIDED.
 """
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+
+from . import totals_lifecycle as later
 
 SIDES = ("shopMoney", "presentmentMoney")
 ZERO = Decimal(0)
@@ -77,6 +84,7 @@ class _SideCheck:
         self.applications = {a["index"]: a for a in _nodes(order, "discountApplications")}
         self.tax_by_key = defaultdict(Decimal)   # (title, rate) -> amount, every tax line
         self.current_tax_by_key = None           # the same after refunds, when attributable
+        self.added, self.removed = later.edit_facts(order)  # line ids added; line id -> removal sales
 
     # -- helpers ---------------------------------------------------------------------------------
     def amount(self, bag):
@@ -144,6 +152,10 @@ class _SideCheck:
                     fees)
         self.order_tax_lines("taxLines", self.tax_by_key)
         total = self.compose(lines["subtotal"], shipping["net"], tax, lines["duties"], lines["tips"], fees)
+        added = self.line_items(added=True)  # after taxLines: their taxes count only from now on
+        for name in ("subtotal", "tax", "discounts", "cart", "tips", "duties", "duty_tax"):
+            lines[name] += added[name]
+        tax += added["tax"] + added["duty_tax"]
         self.expect("totalPriceSet", self.amount(order["totalPriceSet"]), total)
         if not order.get("edited"):
             self.expect("originalTotalPriceSet", self.amount(order.get("originalTotalPriceSet")), total)
@@ -170,8 +182,10 @@ class _SideCheck:
         current_total = self.compose(current_subtotal, current_shipping, current_tax,
                                      self.amount(order.get("currentTotalDutiesSet")), lines["tips"],
                                      self.amount(order.get("currentTotalAdditionalFeesSet")))
+        current_total += later.adjustments(self)
         self.expect("currentTotalPriceSet", self.amount(order["currentTotalPriceSet"]), current_total)
-        self.payments(current_total)
+        later.check_agreements(self, total)
+        self.payments(current_total, total + later.edit_change(self, added))
 
     def compose(self, subtotal, shipping, tax, duties, tips, fees):
         """§2.1: tax is inside the prices when taxesIncluded; duties inside them when dutiesIncluded."""
@@ -185,9 +199,11 @@ class _SideCheck:
         for key in sorted(set(found) | set(expected), key=str):
             self.expect(f"{name} {key[0]} {key[1]}", found.get(key, ZERO), expected.get(key, ZERO))
 
-    def line_items(self):
+    def line_items(self, added=False):
         figures = defaultdict(Decimal)
         for line in _nodes(self.order, "lineItems"):
+            if (line["id"] in self.added) != added:
+                continue
             what = f"line {line['name']}"
             original = self.amount(line["originalTotalSet"])
             self.expect(f"{what}: originalTotalSet", original,
@@ -255,6 +271,7 @@ class _SideCheck:
                         current[(tax_line["title"], _rate(tax_line))] -= self.amount(tax_line["priceSet"])
                 else:
                     attributable = False  # a partial shipping refund: only its total tax is known
+        later.add_removals(self, by_line)
         for line in _nodes(order, "lineItems"):
             quantity, subtotal, tax = by_line.get(line["id"], (0, ZERO, ZERO))
             if not quantity:
@@ -279,7 +296,7 @@ class _SideCheck:
             self.current_tax_by_key = current
         return refunded
 
-    def payments(self, current_total):
+    def payments(self, current_total, owed):
         order = self.order
         received = refunded = capturable = ZERO
         transactions = order.get("transactions") or []
@@ -304,7 +321,9 @@ class _SideCheck:
         self.expect("totalReceivedSet", self.amount(order["totalReceivedSet"]), received)
         self.expect("totalRefundedSet", self.amount(order["totalRefundedSet"]), refunded)
         self.expect("netPaymentSet", self.amount(order.get("netPaymentSet")), net)
-        self.expect("totalOutstandingSet", self.amount(order["totalOutstandingSet"]), current_total - net)
+        paid_rounding, refund_rounding = later.cash_rounding(self)
+        self.expect("totalOutstandingSet", self.amount(order["totalOutstandingSet"]),
+                    current_total - (received + paid_rounding - refunded - refund_rounding))
         self.expect("totalCapturableSet", self.amount(order.get("totalCapturableSet")), capturable)
         refunds = order.get("refunds") or []
         self.expect("Σ refunds.totalRefundedSet", sum((self.amount(r["totalRefundedSet"]) for r in refunds), ZERO),
@@ -315,10 +334,10 @@ class _SideCheck:
                             sum((self.amount(t["amountSet"]) for t in _nodes(refund, "transactions")
                                  if t["status"] == "SUCCESS"), ZERO))
         if self.side == "shopMoney":
-            self.financial_status(received, refunded, capturable, bool(voided))
+            self.financial_status(received + paid_rounding, refunded, capturable,
+                                  bool(voided) or bool(order.get("cancelledAt")), owed)
 
-    def financial_status(self, received, refunded, capturable, voided):
-        total = self.amount(self.order["totalPriceSet"])
+    def financial_status(self, received, refunded, capturable, voided, total):
         if voided and not received:
             expected = {"VOIDED"}
         elif refunded:
@@ -337,13 +356,15 @@ def _check_statuses(order, problems):
     for refund in order.get("refunds") or []:
         for item in _nodes(refund, "refundLineItems"):
             refunded[item["lineItem"]["id"]] += item["quantity"]
+    added, removals = later.edit_facts(order)
     counted = current = 0
     for line in _nodes(order, "lineItems"):
-        expected = line["quantity"] - refunded[line["id"]]
+        removed = sum(-sale["quantity"] for sale in removals.get(line["id"], ()))
+        expected = line["quantity"] - refunded[line["id"]] - removed
         if line["currentQuantity"] != expected:
             problems.append(f"line {line['name']}: currentQuantity is {line['currentQuantity']}, expected {expected}")
         if not is_tip_line(line) and not line.get("isGiftCard"):
-            counted += line["quantity"]
+            counted += 0 if line["id"] in added else line["quantity"]
             current += line["currentQuantity"]
     for name, expected in (("subtotalLineItemsQuantity", counted), ("currentSubtotalLineItemsQuantity", current)):
         if name in order and order[name] != expected:

@@ -2,7 +2,7 @@
 import time
 from dataclasses import dataclass
 
-from . import assemble_parts as parts
+from . import agreements, assemble_parts as parts
 from .money import Purse
 from .payments import collect
 from .pricing import price_side
@@ -52,6 +52,8 @@ def assemble(order, ids, now, rng):
 
     received, refunded, capturable = payments.received, payments.refunded, payments.capturable
     net = (received[0] - refunded[0], received[1] - refunded[1])
+    rounding = payments.rounding  # cash rounding counts as received (README "Cash rounding")
+    settled = (net[0] + rounding[0], net[1] + rounding[1])
     statuses = [f.status for f in order.fulfillments]
     fulfillment = parts.fulfillment_status(statuses)
     counted = [(line, item) for line, item in zip(order.lines, line_items) if not (line.tip or line.gift_card)]
@@ -93,10 +95,11 @@ def assemble(order, ids, now, rng):
         "currentTotalPriceSet": bag("current_price"),
         "totalReceivedSet": purse.bag(*received), "totalRefundedSet": purse.bag(*refunded),
         "netPaymentSet": purse.bag(*net),
-        "totalOutstandingSet": purse.bag(total[0]["current_price"] - net[0], total[1]["current_price"] - net[1]),
+        "totalOutstandingSet": purse.bag(total[0]["current_price"] - settled[0],
+                                         total[1]["current_price"] - settled[1]),
         "totalCapturableSet": purse.bag(*capturable),
-        "totalCashRoundingAdjustment": {"paymentSet": purse.bag(0, 0), "refundSet": purse.bag(0, 0)},
-        "capturable": capturable[0] > 0, "fullyPaid": received[0] >= total[0]["price"],
+        "totalCashRoundingAdjustment": {"paymentSet": purse.bag(*rounding), "refundSet": purse.bag(0, 0)},
+        "capturable": capturable[0] > 0, "fullyPaid": received[0] + rounding[0] >= total[0]["price"],
         "unpaid": received[0] == 0, "refundable": net[0] > 0,
         "taxLines": _order_tax_lines(purse, sides, "tax_lines"),
         "currentTaxLines": _order_tax_lines(purse, sides, "current_tax_lines"),
@@ -109,6 +112,7 @@ def assemble(order, ids, now, rng):
     data["refunds"] = [parts.refund(ctx, i, r, line_items, shipping_lines, *payments.by_refund[i])
                        for i, r in enumerate(order.refunds)]
     data["fulfillmentOrders"] = [parts.fulfillment_order(ctx, data, f, line_items) for f in order.fulfillments]
+    data["agreements"] = agreements.build(ctx, data)
     _dates(order, data, now)
     return data
 

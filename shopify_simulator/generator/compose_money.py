@@ -57,8 +57,13 @@ def _payment(shop, order, features):
         payment.tenders = [Tender("gift_card", "Gift card")]
     else:
         payment.tenders = [primary]
+    _forced_payment(payment, features, order)
     last = payment.tenders[-1]
-    if last.manual:
+    if "authorized" in features:
+        payment.flow = "auth_only"
+    elif "pending_payment" in features:
+        payment.flow = "pending"
+    elif last.manual:
         payment.flow = "pending" if last is _COD or (not settled and rng.random() < 0.25) else "sale"
     elif last.gateway in ("cash", "gift_card"):
         payment.flow = "sale"
@@ -73,6 +78,17 @@ def _payment(shop, order, features):
         payment.paid_share = Decimal(rng.randint(25, 70)) / 100
         payment.pending_rest = rng.random() < 0.5
     payment.captured_at = min(shop.now, order.processed_at + rng.randint(HOUR, 3 * DAY))
+
+
+def _forced_payment(payment, features, order):
+    """The forced-only payment scenarios: a till paid in cash (rounded to the nickel), a card
+    authorized and not captured yet, a manual payment still pending."""
+    if "cash_rounding" in features:
+        payment.tenders, payment.cash_rounding = [_CASH], True
+    elif "authorized" in features and (payment.tenders[-1].manual or payment.tenders[-1] is _CASH):
+        payment.tenders = [*payment.tenders[:-1], _BOGUS if order.test else _CARD]
+    elif "pending_payment" in features:
+        payment.tenders = [_COD if "source_web" in features else _MANUAL]
 
 
 def _fulfillments(shop, order, features):

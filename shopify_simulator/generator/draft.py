@@ -85,6 +85,7 @@ class PaymentDraft:
     paid_share: Decimal | None = None  # partially paid orders: the share of the total received
     pending_rest: bool = False       # ... with the rest awaiting a manual payment
     captured_at: int = 0
+    cash_rounding: bool = False      # cash paid in nickels; the difference is the rounding adjustment
 
 
 @dataclass(slots=True)

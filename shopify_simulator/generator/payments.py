@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .draft import Tender
 from .money import convert, half_up
+from ..totals import minor_units
 
 # The balance of a partly paid order, awaiting a bank transfer.
 _MANUAL_REST = Tender("Bank Deposit", "Bank Deposit", manual=True)
@@ -24,6 +25,7 @@ class Payments:
     capturable: tuple
     status: str                      # displayFinancialStatus
     gateways: list
+    rounding: tuple = (0, 0)         # totalCashRoundingAdjustment.paymentSet: total - cash received
 
 
 def _share(amount, share):
@@ -72,6 +74,13 @@ def collect(order, sides, ids, purse, iso, rng):
     rate_back = None if order.rate is None else Decimal(1) / order.rate
     totals = (sides[0].total["price"], sides[1].total["price"])
     paid = totals
+    rounding = (0, 0)
+    if payment.cash_rounding:
+        # Canada rounds cash totals to the nickel (0.01-0.02 down, 0.03-0.04 up); currencies
+        # without cents have nothing to round.
+        step = 5 if minor_units(order.currency) else 1
+        paid = tuple(half_up(t, step) * step for t in totals)
+        rounding = (totals[0] - paid[0], totals[1] - paid[1])
     if payment.paid_share is not None and min(totals) >= 2:
         presentment = min(max(1, _share(totals[1], payment.paid_share)), totals[1] - 1)
         shop = presentment if rate_back is None else min(
@@ -140,7 +149,8 @@ def collect(order, sides, ids, purse, iso, rng):
         del t["_amount"], t["_tender"]
     gateways = list(dict.fromkeys(t["gateway"] for t in ledger.transactions))
     return Payments(ledger.transactions, by_refund, tuple(received), tuple(refunded), tuple(capturable),
-                    financial_status(totals[0], received[0], refunded[0], capturable[0], voided), gateways)
+                    financial_status(totals[0], received[0] + rounding[0], refunded[0], capturable[0], voided),
+                    gateways, rounding)
 
 
 def financial_status(total, received, refunded, capturable, voided):
