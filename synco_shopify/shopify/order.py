@@ -4,6 +4,8 @@ Anything the sync cannot book as it is raises ``OrderDataError`` naming the orde
 field; nothing is defaulted silently. The value types are importable from here too
 (``from .order import ShopifyOrder``).
 """
+from datetime import datetime, timezone
+
 from .order_fields import SIDES
 from .order_lines import LineReader
 from .order_types import (
@@ -15,7 +17,9 @@ from .order_types import (
     Duty,
     FulfillmentOrder,
     LineItem,
+    OrderAdjustment,
     OrderDataError,
+    OrderEdit,
     OrderHeader,
     OrderTotals,
     PurchasingCompany,
@@ -31,7 +35,8 @@ from .order_types import (
 
 __all__ = [
     "SIDES", "parse_header", "parse_order", "AdditionalFee", "Address", "Customer", "DiscountAllocation",
-    "DiscountApplication", "Duty", "FulfillmentOrder", "LineItem", "OrderDataError", "OrderHeader",
+    "DiscountApplication", "Duty", "FulfillmentOrder", "LineItem", "OrderAdjustment", "OrderDataError",
+    "OrderEdit", "OrderHeader", "parse_edits",
     "OrderTotals", "PurchasingCompany", "Refund", "RefundLineItem", "RefundShippingLine", "ShippingLine",
     "ShopifyOrder", "TaxKey", "TaxLine", "Transaction",
 ]
@@ -43,8 +48,38 @@ def parse_header(payload, *, side="shop"):
 
 
 def parse_order(payload, *, side="shop"):
-    """A ``ShopifyOrder`` from a payload of fragment OrderFull, amounts from ``side``."""
+    """A ``ShopifyOrder`` from a payload of fragment OrderFull, amounts from ``side``.
+    An ``agreements`` connection in the payload (document OrderEdits, fetched for edited
+    orders only) gives the order's edits."""
     return _OrderReader(payload, side).order()
+
+
+def _nodes_of(connection):
+    """A connection's nodes; a plain list as it is (JSONL and stored shapes); else none."""
+    if isinstance(connection, dict):
+        return connection.get("nodes") or ()
+    return connection if isinstance(connection, list) else ()
+
+
+def parse_edits(agreements):
+    """The committed edits (OrderEditAgreement) among an order's sales agreements, oldest first."""
+    edits = []
+    for node in agreements or ():
+        if not isinstance(node, dict) or node.get("__typename") != "OrderEditAgreement":
+            continue
+        when = node.get("happenedAt")
+        if not node.get("id") or not when:
+            continue
+        try:
+            happened = datetime.fromisoformat(when).astimezone(timezone.utc)
+        except (TypeError, ValueError):
+            continue
+        sales = _nodes_of(node.get("sales"))
+        lines = tuple(dict.fromkeys(
+            (sale.get("lineItem") or {}).get("id") for sale in sales if isinstance(sale, dict)
+            and (sale.get("lineItem") or {}).get("id")))
+        edits.append(OrderEdit(id=node["id"], happened_at=happened, line_item_ids=lines))
+    return tuple(sorted(edits, key=lambda e: (e.happened_at, e.id)))
 
 
 class _OrderReader(LineReader):
@@ -77,7 +112,16 @@ class _OrderReader(LineReader):
             total_price=self.money(p, "totalPriceSet", ""),
             current_total_price=self.money(p, "currentTotalPriceSet", ""),
             odoo_id=metafield.get("value"),
+            taxes_included=p.get("taxesIncluded"),
+            current_subtotal=self._optional_money(p, "currentSubtotalPriceSet"),
+            current_total_discounts=self._optional_money(p, "currentTotalDiscountsSet"),
+            current_shipping=self._optional_money(p, "currentShippingPriceSet"),
+            current_total_tax=self._optional_money(p, "currentTotalTaxSet"),
+            total_outstanding=self._optional_money(p, "totalOutstandingSet"),
         )
+
+    def _optional_money(self, p, key):
+        return self.money(p, key, "") if p.get(key) is not None else None
 
     def order(self):
         p = self.payload
@@ -94,6 +138,7 @@ class _OrderReader(LineReader):
             if not node.get("isRemoved")
         )
         refunds = tuple(self.refund(r, f"refunds[{i}]") for i, r in enumerate(self.items(p, "refunds")))
+        rounding = p.get("totalCashRoundingAdjustment") or {}
         self.check_refund_targets(refunds, lines, shipping)
         return ShopifyOrder(
             header=header,
@@ -133,6 +178,10 @@ class _OrderReader(LineReader):
             fulfillment_orders=tuple(self.fulfillment_order(f) for f in self.nodes(p, "fulfillmentOrders")),
             refunds=refunds,
             totals=self.totals(),
+            edited=bool(p.get("edited")),
+            edits=parse_edits(_nodes_of(p.get("agreements"))),
+            cash_rounding_payment=self.money(rounding, "paymentSet", "totalCashRoundingAdjustment", optional=True),
+            cash_rounding_refund=self.money(rounding, "refundSet", "totalCashRoundingAdjustment", optional=True),
         )
 
     def refund(self, node, path):
@@ -147,6 +196,8 @@ class _OrderReader(LineReader):
                     quantity=self.count(item, "quantity", where),
                     subtotal=self.money(item, "subtotalSet", where),
                     total_tax=self.money(item, "totalTaxSet", where),
+                    restock_type=item.get("restockType"),
+                    restocked=bool(item.get("restocked")),
                 )
                 for i, item in enumerate(self.nodes(node, "refundLineItems", path))
                 for where in [f"{path}.refundLineItems.nodes[{i}]"]
@@ -160,7 +211,22 @@ class _OrderReader(LineReader):
                 for i, item in enumerate(self.nodes(node, "refundShippingLines", path))
                 for where in [f"{path}.refundShippingLines.nodes[{i}]"]
             ),
+            adjustments=tuple(
+                OrderAdjustment(
+                    id=self.req(item, "id", where),
+                    amount=self.money(item, "amountSet", where),
+                    tax=self.money(item, "taxAmountSet", where, optional=True),
+                    reason=item.get("reason"),
+                )
+                for i, item in enumerate(self._optional_nodes(node, "orderAdjustments"))
+                for where in [f"{path}.orderAdjustments.nodes[{i}]"]
+            ),
+            transaction_ids=tuple(t["id"] for t in self._optional_nodes(node, "transactions") if t.get("id")),
         )
+
+    def _optional_nodes(self, node, key):
+        # Selected by the current documents; a payload from before (a stored one) has none.
+        return _nodes_of(node.get(key))
 
     def check_refund_targets(self, refunds, lines, shipping):
         line_ids = {line.id for line in lines}

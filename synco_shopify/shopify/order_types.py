@@ -139,6 +139,8 @@ class RefundLineItem:
     quantity: int
     subtotal: Decimal  # after discounts; tax-included when the order's prices are
     total_tax: Decimal
+    restock_type: str | None = None  # RefundLineItemRestockType: CANCEL, NO_RESTOCK, RETURN, LEGACY_RESTOCK
+    restocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,6 +151,18 @@ class RefundShippingLine:
 
 
 @dataclass(frozen=True)
+class OrderAdjustment:
+    """A refund's discrepancy between the calculated and the actual refund. ``amount`` is
+    Shopify's ``amountSet``: calculated − actual (negative when more was paid back than the
+    refunded lines come to), as the REST documentation's examples show; GraphQL's says no sign."""
+
+    id: str
+    amount: Decimal
+    tax: Decimal
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class Refund:
     id: str
     created_at: datetime
@@ -156,6 +170,21 @@ class Refund:
     total_refunded: Decimal
     line_items: tuple[RefundLineItem, ...]
     shipping_lines: tuple[RefundShippingLine, ...]
+    adjustments: tuple[OrderAdjustment, ...] = ()
+    transaction_ids: tuple[str, ...] = ()
+
+    @property
+    def restocked(self):
+        return any(item.restocked for item in self.line_items)
+
+
+@dataclass(frozen=True)
+class OrderEdit:
+    """One committed order edit (an OrderEditAgreement): when, and which lines it touched."""
+
+    id: str
+    happened_at: datetime
+    line_item_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -230,6 +259,13 @@ class OrderHeader:
     total_price: Decimal
     current_total_price: Decimal
     odoo_id: str | None  # metafield custom.odoo_id
+    # Shopify's figures now (None when a payload predates them in the header fragment)
+    taxes_included: bool | None = None
+    current_subtotal: Decimal | None = None
+    current_total_discounts: Decimal | None = None
+    current_shipping: Decimal | None = None
+    current_total_tax: Decimal | None = None
+    total_outstanding: Decimal | None = None
 
     @property
     def cancelled(self):
@@ -287,6 +323,10 @@ class ShopifyOrder:
     fulfillment_orders: tuple[FulfillmentOrder, ...]
     refunds: tuple[Refund, ...]  # oldest first
     totals: OrderTotals
+    edited: bool = False
+    edits: tuple[OrderEdit, ...] = ()  # read separately (OrderEdits) for edited orders, oldest first
+    cash_rounding_payment: Decimal = Decimal(0)  # totalCashRoundingAdjustment.paymentSet
+    cash_rounding_refund: Decimal = Decimal(0)  # totalCashRoundingAdjustment.refundSet
 
     @property
     def currency(self):

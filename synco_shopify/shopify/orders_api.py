@@ -34,7 +34,44 @@ def fetch_orders(client, gids, batch_size=ORDERS_PER_REQUEST):
         _fetch_batch(client, wanted[start:start + batch_size], found)
     for order in found.values():
         _complete_line_items(client, order)
-    return [found[gid] for gid in wanted if gid in found]
+    orders = [found[gid] for gid in wanted if gid in found]
+    _add_refund_details(client, orders)
+    _add_edits(client, orders)
+    return orders
+
+
+REFUNDS_PER_REQUEST = 25
+EDITED_ORDERS_PER_REQUEST = 4
+
+
+def _add_refund_details(client, orders):
+    """Merges RefundDetails into the orders' refunds: one request per 25 refunds, none
+    for a batch without refunds."""
+    refunds = {r["id"]: r for order in orders for r in order.get("refunds") or () if r.get("id")}
+    ids = list(refunds)
+    for start in range(0, len(ids), REFUNDS_PER_REQUEST):
+        found = client.execute("RefundDetails", {"ids": ids[start:start + REFUNDS_PER_REQUEST]})["nodes"]
+        for detail in found:
+            if not detail:
+                continue
+            refund = refunds[detail["id"]]
+            refund["orderAdjustments"] = detail.get("orderAdjustments") or {"nodes": []}
+            flags = {(n.get("lineItem") or {}).get("id"): n for n in (detail.get("refundLineItems") or {}).get("nodes") or ()}
+            for item in (refund.get("refundLineItems") or {}).get("nodes") or ():
+                extra = flags.get((item.get("lineItem") or {}).get("id")) or {}
+                item["restockType"] = extra.get("restockType")
+                item["restocked"] = extra.get("restocked")
+
+
+def _add_edits(client, orders):
+    """Merges the sales agreements of edited orders (OrderEdits) into them."""
+    edited = [order for order in orders if order.get("edited")]
+    for start in range(0, len(edited), EDITED_ORDERS_PER_REQUEST):
+        chunk = edited[start:start + EDITED_ORDERS_PER_REQUEST]
+        found = client.execute("OrderEdits", {"ids": [order["id"] for order in chunk]})["nodes"]
+        by_id = {node["id"]: node for node in found if node}
+        for order in chunk:
+            order["agreements"] = (by_id.get(order["id"]) or {}).get("agreements") or {"nodes": []}
 
 
 def fetch_order(client, gid):
@@ -42,6 +79,8 @@ def fetch_order(client, gid):
     order = client.execute("OrderFull", {"id": gid})["order"]
     if order is not None:
         _complete_line_items(client, order)
+        _add_refund_details(client, [order])
+        _add_edits(client, [order])
     return order
 
 

@@ -7,10 +7,14 @@ tips; a separate discount line always follows the line it discounts. ``check_pla
 from zoneinfo import ZoneInfo
 
 from .money import ZERO
+from .order_types import OrderDataError
 from .plan_check import check_plan, expected_totals
-from .plan_current import Current, current_line_item, current_shipping_line
+from .lifecycle.sold import refunded_line_item, refunded_shipping, sold_line_item
+from .plan_current import Current
 from .plan_lines import charge_lines
 from .plan_types import (
+    ADJUSTMENT,
+    CASH_ROUNDING,
     DUTY,
     FEE,
     GIFT_CARD,
@@ -21,6 +25,7 @@ from .plan_types import (
     PlanCompany,
     PlanCustomer,
     PlanPayment,
+    PlanRefund,
     PlanSettings,
     ProductKey,
     SyncPlan,
@@ -43,7 +48,7 @@ def build_plan(order, settings):
         shopify_name=header.name,
         name=None if settings.name_prefix is None else f"{settings.name_prefix}{header.number}",
         order_date=header.processed_at,
-        invoice_date=header.processed_at.astimezone(ZoneInfo(settings.timezone)).date(),
+        invoice_date=local_day(header.processed_at, settings),
         currency=order.currency,
         side=header.side,
         taxes_included=order.taxes_included,
@@ -51,7 +56,8 @@ def build_plan(order, settings):
         billing_address=_address(order.billing_address),
         shipping_address=_address(order.shipping_address),
         lines=(*_item_lines(order), *_shipping_lines(order), *_duty_lines(order), *_fee_lines(order),
-               *_tip_lines(order)),
+               *_tip_lines(order), *_cash_rounding_lines(order)),
+        refunds=tuple(_refund(order, refund, settings) for refund in order.refunds),
         payments=_payments(order),
         location_id=next((f.location_id for f in order.fulfillment_orders if f.location_id), None)
         or order.retail_location_id,
@@ -74,26 +80,97 @@ def _item_lines(order):
     for line in order.line_items:
         if line.is_tip:
             continue
-        current = current_line_item(order, line)
-        if not current.quantity:
-            continue  # fully refunded or removed: current_line_item proved nothing is left
-        kind = GIFT_CARD if line.is_gift_card else PRODUCT
-        product = None if kind == GIFT_CARD else ProductKey(
-            variant_id=line.variant_id, product_id=line.product_id, sku=line.sku, barcode=line.barcode,
-            title=line.title, variant_title=line.variant_title,
-        )
-        yield from _charge(order, current, kind=kind, name=line.name, product=product, source_id=line.id,
-                           discount_name=_discount_name(line.name, line.discount_allocations))
+        sold = sold_line_item(order, line)
+        if not sold.quantity:
+            continue  # every unit was removed by an edit before anything was refunded
+        yield from _item_charge(order, line, sold)
+
+
+def _item_charge(order, line, amounts):
+    kind = TIP if line.is_tip else GIFT_CARD if line.is_gift_card else PRODUCT
+    return _charge(order, amounts, kind=kind, name=line.name, product=product_key(line), source_id=line.id,
+                   discount_name=_discount_name(line.name, line.discount_allocations))
+
+
+def product_key(line):
+    if line.is_gift_card or line.is_tip:
+        return None
+    return ProductKey(variant_id=line.variant_id, product_id=line.product_id, sku=line.sku, barcode=line.barcode,
+                      title=line.title, variant_title=line.variant_title)
 
 
 def _shipping_lines(order):
     for shipping in order.shipping_lines:
-        current = current_shipping_line(order, shipping)
-        if current.refunded and not current.net and not any(amount for _, amount in current.taxes):
-            continue
-        yield from _charge(order, current, kind=SHIPPING, name=shipping.title, product=None,
+        net = shipping.original_price - shipping.discount_total
+        if net != shipping.discounted_price:
+            raise OrderDataError(f"Shopify order {order.label}: shipping line {shipping.title!r}: "
+                                 f"discountedPriceSet is {shipping.discounted_price}, but "
+                                 f"{shipping.original_price} less its discounts is {net}.")
+        if net < 0:
+            raise OrderDataError(f"Shopify order {order.label}: shipping line {shipping.title!r}: its "
+                                 f"discounts exceed its price {shipping.original_price}.")
+        sold = Current(quantity=1, price_unit=shipping.original_price, discount=shipping.discount_total,
+                       net=net, taxes=tuple((tax.key, tax.amount) for tax in shipping.tax_lines), refunded=False)
+        yield from _charge(order, sold, kind=SHIPPING, name=shipping.title, product=None,
                            source_id=shipping.id,
                            discount_name=_discount_name(shipping.title, shipping.discount_allocations))
+
+
+def _cash_rounding_lines(order):
+    """A POS cash payment rounded to the coin: the invoice bills what the till took, so no
+    stray cent stays open. ``paymentSet`` is what "can be applied to totalReceived" to give
+    the amount due (schema), i.e. due − received: the invoice's rounding line is its negative."""
+    if order.cash_rounding_payment:
+        yield from _charge(order, _flat(-order.cash_rounding_payment, ()), kind=CASH_ROUNDING,
+                           name="Cash rounding", product=None, source_id=None, discount_name="")
+
+
+def _refund(order, refund, settings):
+    """One refund's credit note: its lines, its shipping and its adjustments, as the refund states them."""
+    lines = []
+    by_id = {line.id: line for line in order.line_items}
+    for item in refund.line_items:
+        line = by_id[item.line_item_id]
+        lines += _item_charge(order, line, refunded_line_item(order, line, refund, item))
+    shipping_by_id = {s.id: s for s in order.shipping_lines}
+    for item in refund.shipping_lines:
+        shipping = shipping_by_id[item.shipping_line_id]
+        lines += _charge(order, refunded_shipping(order, shipping, refund, item), kind=SHIPPING,
+                         name=shipping.title, product=None, source_id=shipping.id, discount_name="")
+    for adjustment in refund.adjustments:
+        # amountSet is calculated − actual: a negative one paid back more than the lines.
+        lines += _charge(order, _flat(-adjustment.amount, _adjustment_taxes(order, adjustment)),
+                         kind=ADJUSTMENT, name=_adjustment_name(adjustment), product=None,
+                         source_id=adjustment.id, discount_name="")
+    if order.cash_rounding_refund and refund is order.refunds[-1]:
+        # refundSet is applied to totalRefunded likewise: the credit note credits what was paid out.
+        lines += _charge(order, _flat(-order.cash_rounding_refund, ()), kind=CASH_ROUNDING,
+                         name="Cash rounding", product=None, source_id=None, discount_name="")
+    return PlanRefund(
+        refund_id=refund.id, date=local_day(refund.created_at, settings), created_at=refund.created_at,
+        lines=tuple(lines), restocked=refund.restocked, note=refund.note, transaction_ids=refund.transaction_ids,
+    )
+
+
+def _adjustment_taxes(order, adjustment):
+    """An adjustment's tax has no tax line of its own: the order's largest tax takes it."""
+    if not adjustment.tax:
+        return ()
+    taxes = [t for t in order.totals.tax_lines if t.amount]
+    if not taxes:
+        raise OrderDataError(f"Shopify order {order.label}: refund adjustment {adjustment.id} carries tax "
+                             f"{adjustment.tax}, but the order has no tax to book it on.")
+    largest = max(taxes, key=lambda t: t.amount)
+    return ((largest.key, -adjustment.tax),)
+
+
+def _adjustment_name(adjustment):
+    reason = (adjustment.reason or "REFUND_DISCREPANCY").replace("_", " ").lower()
+    return f"Refund adjustment ({reason})"
+
+
+def local_day(moment, settings):
+    return moment.astimezone(ZoneInfo(settings.timezone)).date()
 
 
 def _duty_lines(order):
@@ -116,7 +193,7 @@ def _fee_lines(order):
 def _tip_lines(order):
     tips = [line for line in order.line_items if line.is_tip]
     for line in tips:
-        current = current_line_item(order, line)
+        current = sold_line_item(order, line)
         if current.quantity:
             yield from _charge(order, current, kind=TIP, name=line.name, product=None, source_id=line.id,
                                discount_name=_discount_name(line.name, line.discount_allocations))

@@ -97,11 +97,46 @@ def current_shipping_line(order, shipping):
     )
 
 
-def _taxes_after_refunds(tax_lines, steps, currency, where):
-    """Each tax line's amount less its refunded share; ``steps`` are (fraction so far, refund tax)."""
+def refund_tax_shares(order, line):
+    """{refund id: [share of each of the line's tax lines]} under the cumulative rule."""
+    refunds = [(refund.id, item) for refund in order.refunds for item in refund.line_items
+               if item.line_item_id == line.id]
+    where = f"Shopify order {order.label}: line {line.name!r} ({line.id})"
+    steps, so_far = [], 0
+    for _, item in refunds:
+        so_far += item.quantity
+        steps.append((Decimal(so_far) / line.quantity if line.quantity else Decimal(1), item.total_tax))
+    return _by_refund(refunds, _refund_shares(line.tax_lines, steps, order.currency, where), line.tax_lines)
+
+
+def shipping_refund_tax_shares(order, shipping):
+    """{refund id: [share of each of the shipping line's tax lines]}."""
+    refunds = [(refund.id, item) for refund in order.refunds for item in refund.shipping_lines
+               if item.shipping_line_id == shipping.id]
+    where = f"Shopify order {order.label}: shipping line {shipping.title!r} ({shipping.id})"
+    net = shipping.original_price - shipping.discount_total
+    steps, so_far = [], ZERO
+    for _, item in refunds:
+        so_far += item.subtotal
+        steps.append((so_far / net if net else Decimal(1), item.tax))
+    return _by_refund(refunds, _refund_shares(shipping.tax_lines, steps, order.currency, where),
+                      shipping.tax_lines)
+
+
+def _by_refund(refunds, shares, tax_lines):
+    out = {}
+    for (refund_id, _), step in zip(refunds, shares):
+        before = out.get(refund_id, [ZERO] * len(tax_lines))
+        out[refund_id] = [a + b for a, b in zip(before, step)]
+    return out
+
+
+def _refund_shares(tax_lines, steps, currency, where):
+    """Each step's share of each tax line; ``steps`` are (fraction so far, refund tax)."""
     original = [tax.amount for tax in tax_lines]
     taken = [ZERO] * len(original)
     largest = max(range(len(original)), key=lambda j: (abs(original[j]), -j)) if original else None
+    out = []
     for fraction, refund_tax in steps:
         shares = [round_money(original[j] * fraction, currency) - taken[j] for j in range(len(original))]
         difference = refund_tax - sum(shares, ZERO)
@@ -109,5 +144,14 @@ def _taxes_after_refunds(tax_lines, steps, currency, where):
             if largest is None:
                 raise OrderDataError(f"{where}: a refund returns tax {refund_tax}, but it has no tax line.")
             shares[largest] += difference
+        taken = [t + s for t, s in zip(taken, shares)]
+        out.append(shares)
+    return out
+
+
+def _taxes_after_refunds(tax_lines, steps, currency, where):
+    """Each tax line's amount less its refunded share; ``steps`` are (fraction so far, refund tax)."""
+    taken = [ZERO] * len(tax_lines)
+    for shares in _refund_shares(tax_lines, steps, currency, where):
         taken = [t + s for t, s in zip(taken, shares)]
     return tuple((tax.key, tax.amount - t) for tax, t in zip(tax_lines, taken))

@@ -14,7 +14,10 @@ TIP = "tip"
 DUTY = "duty"
 FEE = "fee"
 GIFT_CARD = "gift_card"
-LINE_KINDS = (PRODUCT, DISCOUNT, SHIPPING, TIP, DUTY, FEE, GIFT_CARD)
+# A refund's discrepancy (OrderAdjustment) and a POS cash payment's rounding.
+ADJUSTMENT = "adjustment"
+CASH_ROUNDING = "cash_rounding"
+LINE_KINDS = (PRODUCT, DISCOUNT, SHIPPING, TIP, DUTY, FEE, GIFT_CARD, ADJUSTMENT, CASH_ROUNDING)
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,31 @@ class PlanLine:
     @property
     def total(self):
         return self.base + self.tax
+
+
+@dataclass(frozen=True)
+class PlanRefund:
+    """One Shopify refund as its own credit note: what it takes back, on its own day."""
+
+    refund_id: str  # Refund GID: the credit note's key
+    date: date  # the refund's day in the shop's time zone
+    created_at: datetime
+    lines: tuple[PlanLine, ...]  # positive amounts: what is credited
+    restocked: bool
+    note: str | None
+    transaction_ids: tuple[str, ...]
+
+    @property
+    def untaxed(self):
+        return sum((line.base for line in self.lines), Decimal(0))
+
+    @property
+    def tax(self):
+        return sum((line.tax for line in self.lines), Decimal(0))
+
+    @property
+    def total(self):
+        return self.untaxed + self.tax
 
 
 @dataclass(frozen=True)
@@ -139,7 +167,8 @@ class SyncPlan:
     customer: PlanCustomer
     billing_address: PlanAddress | None
     shipping_address: PlanAddress | None
-    lines: tuple[PlanLine, ...]
+    lines: tuple[PlanLine, ...]  # as sold: refunded units stay, units removed by an edit do not
+    refunds: tuple[PlanRefund, ...]  # oldest first
     payments: tuple[PlanPayment, ...]
     location_id: str | None  # Location GID the goods leave from
     tags: tuple[str, ...]  # empty unless settings.include_tags
@@ -153,12 +182,19 @@ class SyncPlan:
 
     @property
     def untaxed(self):
-        return sum((line.base for line in self.lines), Decimal(0))
+        """Net of refunds: the sale less every refund's credit note."""
+        return (sum((line.base for line in self.lines), Decimal(0))
+                - sum((refund.untaxed for refund in self.refunds), Decimal(0)))
 
     @property
     def tax(self):
-        return sum((line.tax for line in self.lines), Decimal(0))
+        return (sum((line.tax for line in self.lines), Decimal(0))
+                - sum((refund.tax for refund in self.refunds), Decimal(0)))
 
     @property
     def total(self):
         return self.untaxed + self.tax
+
+    @property
+    def sale_total(self):
+        return sum((line.total for line in self.lines), Decimal(0))

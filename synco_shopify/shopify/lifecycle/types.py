@@ -1,0 +1,87 @@
+"""What Odoo holds for one Shopify order, and the actions that bring it up to date.
+
+Every document is keyed by its Shopify source: the sale invoice by the Order GID, a
+refund's credit note by the Refund GID, an edit's further invoice or credit note by the
+OrderEditAgreement GID, a payment by the transaction GID. An action whose key Odoo
+already holds is simply absent from the next plan, so applying a plan twice does nothing.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+# Document kinds (the moves' ``shopify_document_kind``).
+SALE, REFUND, EDIT = "sale", "refund", "edit"
+INVOICE, CREDIT_NOTE = "out_invoice", "out_refund"
+
+
+@dataclass(frozen=True)
+class HeldDocument:
+    key: str
+    kind: str  # SALE | REFUND | EDIT
+    move_type: str  # INVOICE | CREDIT_NOTE
+    state: str  # draft | posted (cancelled documents are not held)
+    quantities: tuple[tuple[str, int], ...]  # (LineItem GID, units) of its item lines
+    total: Decimal  # its amount_total, in the order's currency
+
+
+@dataclass(frozen=True)
+class HeldSaleOrder:
+    state: str  # draft | sent | sale | cancel
+    quantities: tuple[tuple[str, int], ...]  # (LineItem GID, units) of its item lines
+
+
+@dataclass(frozen=True)
+class Held:
+    sale_order: HeldSaleOrder | None = None
+    documents: tuple[HeldDocument, ...] = ()
+    payments: frozenset = frozenset()  # transaction GIDs
+
+    def document(self, key, move_type):
+        return next((d for d in self.documents if d.key == key and d.move_type == move_type), None)
+
+    @property
+    def invoiced(self):
+        return any(d.kind == SALE for d in self.documents)
+
+
+@dataclass(frozen=True)
+class BookingPolicy:
+    """The store's settings that decide what is booked."""
+
+    sale_order: bool  # the store makes sale orders
+    invoice: bool  # the store makes invoices (drafts or posted)
+    paid_only: bool  # "paid orders only": the sale is invoiced once money came in
+    payments: bool  # register Shopify's transactions as payments
+
+
+@dataclass(frozen=True)
+class Document:
+    """An invoice or credit note to create."""
+
+    key: str
+    kind: str
+    move_type: str
+    date: date
+    lines: tuple  # PlanLine: positive amounts
+    label: str  # what the history and messages call it
+    note: str | None = None
+
+    @property
+    def total(self):
+        return sum((line.total for line in self.lines), Decimal(0))
+
+
+@dataclass(frozen=True)
+class LifecyclePlan:
+    create_sale_order: bool = False
+    sale_order_lines: tuple | None = None  # new item lines of a sale order not invoiced yet (None: unchanged)
+    cancel_sale_order: bool = False
+    documents: tuple[Document, ...] = ()
+    payments: tuple = ()  # PlanPayment not registered yet
+    waiting: str | None = None  # why the sale is not invoiced yet
+    notes: tuple[str, ...] = field(default_factory=tuple)  # what the history should say besides
+
+    @property
+    def empty(self):
+        return not (self.create_sale_order or self.sale_order_lines is not None or self.cancel_sale_order
+                    or self.documents or self.payments)

@@ -1,0 +1,175 @@
+"""The order's life as actions: what the lifecycle plan asks of Odoo, given what Odoo holds.
+
+Each test is a story: Shopify's order at one moment, what Odoo holds, and the actions that
+follow; then the same plan against what those actions made, which must be empty.
+"""
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from fixtures.order_builder import OrderBuilder
+
+from synco_shopify.shopify.lifecycle.plan import item_quantities, plan_lifecycle
+from synco_shopify.shopify.lifecycle.types import (
+    CREDIT_NOTE, INVOICE, BookingPolicy, Held, HeldDocument, HeldSaleOrder)
+from synco_shopify.shopify.order import OrderDataError, parse_order
+from synco_shopify.shopify.plan import PlanSettings, build_plan, check_plan
+
+NY = ("NY State Tax", 0.08875)
+POLICY = BookingPolicy(sale_order=True, invoice=True, paid_only=True, payments=True)
+SETTINGS = PlanSettings(timezone="America/New_York")
+
+
+def plan_of(payload, held=Held(), policy=POLICY):
+    order = parse_order(payload)
+    plan = build_plan(order, SETTINGS)
+    assert check_plan(plan, order) == []
+    return plan, plan_lifecycle(order, plan, held, policy, SETTINGS)
+
+
+def holding(plan, life, held=Held()):
+    """What Odoo holds once ``life`` was carried out on top of ``held``."""
+    documents = list(held.documents) + [
+        HeldDocument(key=d.key, kind=d.kind, move_type=d.move_type, state="posted",
+                     quantities=tuple(item_quantities(d.lines).items()), total=d.total)
+        for d in life.documents]
+    so = held.sale_order
+    if life.create_sale_order or life.sale_order_lines is not None:
+        so = HeldSaleOrder(state="sale", quantities=tuple(item_quantities(plan.lines).items()))
+    if life.cancel_sale_order:
+        so = HeldSaleOrder(state="cancel", quantities=so.quantities)
+    return Held(sale_order=so, documents=tuple(documents),
+                payments=held.payments | {p.transaction_id for p in life.payments})
+
+
+def lamp_order(paid=True):
+    b = OrderBuilder()
+    lamp = b.line("Lamp", "40.00", 2, taxes=[(*NY, "7.10")])
+    if paid:
+        b.transaction("SALE", "87.10")
+    else:
+        b.set(displayFinancialStatus="PENDING")
+    return b, lamp
+
+
+def test_a_paid_order_is_sold_invoiced_and_paid_on_its_days_and_a_second_run_does_nothing():
+    b, _lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    assert life.create_sale_order
+    (sale,) = life.documents
+    assert (sale.kind, sale.move_type, sale.date, sale.total) == ("sale", INVOICE, date(2026, 3, 1), D("87.10"))
+    assert [p.amount for p in life.payments] == [D("87.10")]
+    assert plan_lifecycle(parse_order(b.build()), plan, holding(plan, life), POLICY, SETTINGS).empty
+
+
+def test_pay_later_under_paid_orders_only_invoices_on_the_payment_day():
+    b, _lamp = lamp_order(paid=False)
+    plan, life = plan_of(b.build())
+    assert life.create_sale_order and not life.documents and not life.payments
+    assert life.waiting.startswith("Waiting for payment")
+    held = holding(plan, life)
+    # captured four days later, at 01:00 UTC: still the 4th in New York
+    b.transaction("SALE", "87.10", processed_at="2026-03-05T01:00:00Z")
+    b.set(displayFinancialStatus="PAID")
+    plan2, life2 = plan_of(b.build(), held)
+    assert not life2.create_sale_order
+    (sale,) = life2.documents
+    assert (sale.kind, sale.date) == ("sale", date(2026, 3, 4))
+    assert len(life2.payments) == 1
+
+
+def test_invoice_only_store_with_paid_only_books_nothing_before_the_payment():
+    b, _lamp = lamp_order(paid=False)
+    policy = BookingPolicy(sale_order=False, invoice=True, paid_only=True, payments=True)
+    _plan, life = plan_of(b.build(), policy=policy)
+    assert life.empty and life.waiting
+
+
+def test_a_refund_weeks_later_is_its_own_credit_note_on_its_day():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")], created_at="2026-04-01T03:30:00Z")  # March 31 in New York
+    plan2, life2 = plan_of(b.build(), held)
+    (credit,) = life2.documents
+    assert (credit.kind, credit.move_type, credit.date, credit.total) == ("refund", CREDIT_NOTE, date(2026, 3, 31),
+                                                                          D("43.55"))
+    assert [(p.inbound, p.amount) for p in life2.payments] == [(False, D("43.55"))]
+    assert plan_lifecycle(parse_order(b.build()), plan2, holding(plan2, life2, held), POLICY, SETTINGS).empty
+
+
+def test_an_order_refunded_before_its_first_sync_is_booked_as_sale_and_credit_note():
+    b, lamp = lamp_order()
+    b.refund(lines=[(lamp, 2, "80.00", "7.10")])
+    _plan, life = plan_of(b.build())
+    assert [(d.kind, d.total) for d in life.documents] == [("sale", D("87.10")), ("refund", D("87.10"))]
+    assert [(p.inbound, p.amount) for p in life.payments] == [(True, D("87.10")), (False, D("87.10"))]
+
+
+def test_a_cancelled_order_that_never_had_money_is_refused():
+    b, lamp = lamp_order(paid=False)
+    b.refund(lines=[(lamp, 2, "80.00", "7.10")])
+    b.order["transactions"] = []
+    b.set(cancelledAt="2026-03-02T10:00:00Z")
+    order = parse_order(b.build())
+    plan = build_plan(order, SETTINGS)
+    with pytest.raises(OrderDataError, match="Nothing to book"):
+        plan_lifecycle(order, plan, Held(), POLICY, SETTINGS)
+
+
+def test_cancelled_before_invoicing_cancels_the_sale_order():
+    b, lamp = lamp_order(paid=False)
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.refund(lines=[(lamp, 2, "80.00", "7.10")])
+    b.order["transactions"] = []
+    b.set(cancelledAt="2026-03-02T10:00:00Z")
+    _plan2, life2 = plan_of(b.build(), held)
+    assert life2.cancel_sale_order and not life2.documents
+
+
+def _edited(b, lamp, removed, *, happened="2026-03-10T15:00:00Z"):
+    """An edit that took ``removed`` lamps off; Shopify's current figures follow it."""
+    b.lines[0]["currentQuantity"] = 2 - removed
+    b.set(agreements={"nodes": [{"__typename": "OrderEditAgreement", "id": "gid://shopify/OrderEditAgreement/1",
+                                 "happenedAt": happened, "reason": "EDIT",
+                                 "sales": {"nodes": [{"lineItem": {"id": lamp}, "quantity": -removed}]}}]},
+          edited=True, currentTotalPriceSet=b.money("43.55"), currentSubtotalPriceSet=b.money("40.00"),
+          currentTotalTaxSet=b.money("3.55"), currentTaxLines=b.current_tax_lines((*NY, "3.55")))
+
+
+def test_an_edit_before_invoicing_changes_the_sale_order_lines():
+    b, lamp = lamp_order(paid=False)
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    _edited(b, lamp, 1)
+    b.set(totalOutstandingSet=b.money("43.55"))
+    plan2, life2 = plan_of(b.build(), held)
+    assert item_quantities(life2.sale_order_lines) == {lamp: 1}
+    assert not life2.documents
+
+
+def test_an_edit_after_invoicing_is_a_credit_note_on_the_edit_day():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    _edited(b, lamp, 1)
+    b.set(totalOutstandingSet=b.money("-43.55"))
+    plan2, life2 = plan_of(b.build(), held)
+    (credit,) = life2.documents
+    assert (credit.kind, credit.move_type, credit.key, credit.date, credit.total) == (
+        "edit", CREDIT_NOTE, "gid://shopify/OrderEditAgreement/1", date(2026, 3, 10), D("43.55"))
+    assert plan_lifecycle(parse_order(b.build()), plan2, holding(plan2, life2, held), POLICY, SETTINGS).empty
+
+
+def test_a_document_changed_by_hand_stops_the_update_with_the_reason():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    tampered = Held(sale_order=held.sale_order, payments=held.payments,
+                    documents=tuple(HeldDocument(**{**d.__dict__, "total": d.total - 1}) for d in held.documents))
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")])
+    order = parse_order(b.build())
+    plan2 = build_plan(order, SETTINGS)
+    with pytest.raises(OrderDataError, match="changed or removed by hand"):
+        plan_lifecycle(order, plan2, tampered, POLICY, SETTINGS)
