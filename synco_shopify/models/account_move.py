@@ -1,15 +1,24 @@
 from odoo import fields, models
 
+DOCUMENT_KINDS = [("sale", "Sale"), ("refund", "Refund"), ("edit", "Order edit")]
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     shopify_order_id = fields.Many2one(
         "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
+    # What in Shopify this document books: the Order (the sale), a Refund, or an
+    # OrderEditAgreement (an edit); with the move type, one document per source.
+    shopify_source_gid = fields.Char(string="Shopify source", readonly=True, copy=False)
+    shopify_document_kind = fields.Selection(DOCUMENT_KINDS, string="Shopify event", readonly=True, copy=False)
+    shopify_restocked = fields.Boolean(
+        string="Restocked in Shopify", readonly=True, copy=False,
+        help="Shopify restocked the items this refund took back; Odoo's own returns handle Odoo's stock.")
 
-    _shopify_invoice_unique = models.UniqueIndex(
-        "(shopify_order_id) WHERE shopify_order_id IS NOT NULL AND move_type = 'out_invoice'",
-        "This Shopify order already has an invoice.",
+    _shopify_source_unique = models.UniqueIndex(
+        "(shopify_order_id, shopify_source_gid, move_type) WHERE shopify_source_gid IS NOT NULL",
+        "This Shopify sale, refund or edit already has its document.",
     )
 
     def _post(self, soft=True):

@@ -10,6 +10,10 @@ class SaleOrder(models.Model):
         string="Shopify note", readonly=True, copy=False,
         help="The customer's note on the Shopify order (kept apart from the terms and conditions).",
     )
+    shopify_cancelled = fields.Boolean(
+        string="Cancelled in Shopify", readonly=True, copy=False,
+        help="Shopify cancelled the order after it was invoiced: its refunds are credit notes.",
+    )
     shopify_note_attributes = fields.Text(
         string="Shopify note attributes", readonly=True, copy=False,
         help="The cart's note attributes as Shopify received them.",
@@ -27,6 +31,8 @@ class SaleOrder(models.Model):
             # Created with its Shopify date: setting it afterwards would recompute the
             # invoice's lines a second time.
             values["shopify_order_id"] = self.shopify_order_id.id
+            values["shopify_source_gid"] = self.shopify_order_id.shopify_gid
+            values["shopify_document_kind"] = "sale"
             invoice_date = self.env.context.get("synco_invoice_dates", {}).get(self.id)
             if invoice_date:
                 values["invoice_date"] = invoice_date

@@ -9,6 +9,8 @@ LINE_KINDS = [
     ("duty", "Duty"),
     ("fee", "Additional fee"),
     ("gift_card", "Gift card"),
+    ("adjustment", "Refund adjustment"),
+    ("cash_rounding", "Cash rounding"),
 ]
 
 

@@ -52,13 +52,40 @@ class ShopifyOrderImport(models.AbstractModel):
         to_create, touched = [], Order
         for header in headers:
             values = self._header_values(header, currencies)
+            figures = self._header_figures(header)
             order = existing.get(header.id)
             if order is None:
-                to_create.append({"store_id": store.id, "shopify_gid": header.id, **values})
-            elif order.shopify_updated_at != values["shopify_updated_at"]:
-                order.write(values)
+                to_create.append({"store_id": store.id, "shopify_gid": header.id, **values,
+                                  "shopify_totals_json": figures or False})
+                continue
+            changes = {}
+            if order.shopify_updated_at != values["shopify_updated_at"]:
+                changes.update(values)
+            # Checked on an unchanged header too: a header read while a sync was fetching
+            # the order is newer than what that sync applied.
+            if self._changed_since_sync(order, values["shopify_updated_at"]):
+                changes["sync_state"] = "changed"
+            # Shopify's figures now, so the order's comparison shows drift at once (kept
+            # keys the header does not carry, such as those a sync wrote).
+            if figures:
+                merged = {**(order.shopify_totals_json or {}), **figures}
+                if merged != order.shopify_totals_json:
+                    changes["shopify_totals_json"] = merged
+            if changes:
+                order.write(changes)
                 touched |= order
         return touched | Order.create(to_create)
+
+    @api.model
+    def _changed_since_sync(self, order, updated_at):
+        """Whether a header updated at ``updated_at`` is news for a synced order: later than
+        the payload its documents were made from (or, before the sync recorded that, than
+        the header last read). Only synced orders change state: the others take the news
+        in when they are synced."""
+        if order.sync_state != "synced" or not updated_at:
+            return False
+        applied = order.synced_updated_at or order.shopify_updated_at
+        return bool(applied) and updated_at > applied
 
     @api.model
     def _currencies(self, codes):
@@ -86,6 +113,26 @@ class ShopifyOrderImport(models.AbstractModel):
             "cancelled": header.cancelled,
             "shopify_odoo_ref": header.odoo_id,
         }
+
+    @api.model
+    def _header_figures(self, header):
+        """Shopify's current figures from a header, under the keys of the sync's
+        (order_sync._shopify_figures), plus the amount still to pay; only those the
+        header carries (a payload read with an older fragment carries none)."""
+        money = {
+            "subtotal": header.current_subtotal,
+            "discounts": header.current_total_discounts,
+            "shipping": header.current_shipping,
+            "tax": header.current_total_tax,
+            "outstanding": header.total_outstanding,
+        }
+        figures = {key: str(amount) for key, amount in money.items() if amount is not None}
+        if not figures:
+            return {}
+        figures["total"] = str(header.current_total_price)
+        if header.taxes_included is not None:
+            figures["taxes_included"] = header.taxes_included
+        return figures
 
     # -- entry points ------------------------------------------------------------------
     @api.model

@@ -167,6 +167,8 @@ class OrderResolver:
         "duty": "synco_shopify.product_duty",
         "fee": "synco_shopify.product_fee",
         "gift_card": "synco_shopify.product_gift_card",
+        "adjustment": "synco_shopify.product_refund_adjustment",
+        "cash_rounding": "synco_shopify.product_cash_rounding",
     }
 
     def product(self, line):

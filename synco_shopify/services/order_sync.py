@@ -16,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..shopify.errors import ShopifyError
 from ..shopify.order_types import OrderDataError
+from .order_import import naive_utc
 from .order_writer import OrderWriter, TotalsMismatch
 
 _logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class ShopifyOrderSync(models.AbstractModel):
     @api.model
     def _sync_store_batch(self, store, orders):
         summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
-        # Skipped: held by another worker right now, or already synced.
+        # Skipped: held by another worker right now, or already synced (and unchanged).
         todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
         summary["skipped"] = len(orders) - len(todo)
         if not todo:
@@ -72,6 +73,10 @@ class ShopifyOrderSync(models.AbstractModel):
         # holds their history. This halves the work Odoo does per document.
         writer = OrderWriter(self.with_company(store.company_id).with_context(**QUIET).env, store)
         found = todo.filtered(lambda o: o.shopify_gid in payloads)
+        from .order_held import read_held
+
+        # What Odoo already holds decides what is still to do (the lifecycle plan).
+        writer.held = read_held(writer.env, found)
         for order in todo - found:
             order._mark_failed(_("Shopify no longer returns this order (deleted, or older than "
                                  "the app's 60-day access without read_all_orders)."))
@@ -105,7 +110,7 @@ class ShopifyOrderSync(models.AbstractModel):
                         prepared.append(step)
                 created = writer.write_documents([p for p, _s, _pl in prepared]) if prepared else []
                 for (p, shopify_order, payload), documents in zip(prepared, created):
-                    self._mark_synced(p.record, shopify_order, payload, documents)
+                    self._mark_synced(p.record, shopify_order, payload, documents, p.life)
         except ORDER_ERRORS + (pg_errors.UniqueViolation,):
             writer.forget()
             return None
@@ -117,12 +122,10 @@ class ShopifyOrderSync(models.AbstractModel):
         or had its documents already (adopted)."""
         try:
             with self.env.cr.savepoint():
-                shopify_order, plan = self._plan(order, payload)
-                adopted = self._adopt(order)
-                if adopted:
-                    self._mark_synced(order, shopify_order, payload, adopted)
-                    return SYNCED, None
-                return SYNCED, (writer.prepare(order, plan), shopify_order, payload)
+                shopify_order, plan, life = self._plan(order, payload, writer)
+                if life.empty:
+                    return self._nothing_to_do(order, shopify_order, payload, life, writer), None
+                return SYNCED, (writer.prepare(order, plan, life), shopify_order, payload)
         except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
             return self._outcome_of_error(order, exc, writer), None
 
@@ -143,12 +146,26 @@ class ShopifyOrderSync(models.AbstractModel):
     def _sync_one(self, order, payload, writer):
         try:
             with self.env.cr.savepoint():
-                shopify_order, plan = self._plan(order, payload)
-                documents = self._adopt(order) or writer.write(order, plan)
-                self._mark_synced(order, shopify_order, payload, documents)
+                shopify_order, plan, life = self._plan(order, payload, writer)
+                if life.empty:
+                    return self._nothing_to_do(order, shopify_order, payload, life, writer)
+                documents = writer.write(order, plan, life)
+                self._mark_synced(order, shopify_order, payload, documents, life)
             return SYNCED
         except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
             return self._outcome_of_error(order, exc, writer)
+
+    def _nothing_to_do(self, order, shopify_order, payload, life, writer):
+        """Odoo already holds everything this order asks for; or, under "paid orders only"
+        without a sale order, nothing may be booked before the payment (the order then
+        stays to sync, with the reason)."""
+        held = writer.held.get(order.id)
+        if life.waiting and not (held and (held.sale_order or held.documents)):
+            order.write({"sync_state": "not_synced", "sync_error": life.waiting,
+                         "last_sync_at": fields.Datetime.now()})
+            return "skipped"
+        self._mark_synced(order, shopify_order, payload, None, life)
+        return SYNCED
 
     def _outcome_of_error(self, order, exc, writer):
         """After an order's savepoint rolled back: a duplicate refused by PostgreSQL
@@ -160,48 +177,82 @@ class ShopifyOrderSync(models.AbstractModel):
         order._mark_failed(str(exc.args[0] if exc.args else exc))
         return FAILED
 
-    def _plan(self, order, payload):
-        """Parse, check the rules, plan, and check the plan against Shopify's figures."""
+    def _plan(self, order, payload, writer):
+        """Parse, check the rules (first sync only: a booked order is followed whatever the
+        rules say now), plan, check the plan against Shopify's figures, and plan what is
+        left to do from what Odoo holds."""
+        from ..shopify.lifecycle.plan import plan_lifecycle
+        from ..shopify.lifecycle.types import Held
         from ..shopify.order import parse_order
         from ..shopify.plan import build_plan, check_plan
 
         store = order.store_id
+        held = writer.held.get(order.id) or Held()
         shopify_order = parse_order(payload, side=store._currency_side())
-        reasons = store._rules_refuse(shopify_order)
-        if reasons:
-            raise UserError(_("Not eligible: %s", " ".join(reasons)))
-        plan = build_plan(shopify_order, store._plan_settings())
+        if not (held.sale_order or held.documents):
+            reasons = store._rules_refuse(shopify_order)
+            if reasons:
+                raise UserError(_("Not eligible: %s", " ".join(reasons)))
+        settings = store._plan_settings()
+        plan = build_plan(shopify_order, settings)
         differences = check_plan(plan, shopify_order)
         if differences:
             raise TotalsMismatch(_("The order does not reconcile with Shopify's totals:\n%s",
                                    "\n".join(differences)))
+        life = plan_lifecycle(shopify_order, plan, held, writer.policy(), settings)
         Import = self.env["shopify.order.import"]
         order.write(Import._header_values(shopify_order.header, Import._currencies({shopify_order.currency})))
-        return shopify_order, plan
+        return shopify_order, plan, life
 
-    def _mark_synced(self, order, shopify_order, payload, documents):
-        order.write({
+    def _mark_synced(self, order, shopify_order, payload, documents, life):
+        first = not order.sale_order_id and not order.invoice_ids
+        values = {
             "payload_json": json.dumps(payload, indent=1, sort_keys=True),
             "shopify_totals_json": _shopify_figures(shopify_order),
             "sync_state": "synced",
-            "sync_error": False,
+            "sync_error": life.waiting if life.waiting and not (documents and documents["moves"]) else False,
             "last_sync_at": fields.Datetime.now(),
             "payload_digest": _digest(payload),
-            "sale_order_id": documents["sale_order_id"],
-            "writeback_state": "pending",
-            "writeback_error": False,
-        })
+        }
+        if "synced_updated_at" in order._fields:
+            values["synced_updated_at"] = naive_utc(shopify_order.header.updated_at)
+        if documents and documents["sale_order_id"]:
+            values["sale_order_id"] = documents["sale_order_id"]
+        elif not order.sale_order_id:
+            # The documents of an earlier sync whose state was lost are the order's again.
+            held_so = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1)
+            if held_so:
+                values["sale_order_id"] = held_so.id
+        order.write(values)
+        if first or order.shopify_odoo_ref != order.odoo_record_ref:
+            order.write({"writeback_state": "pending", "writeback_error": False})
+        if documents:
+            self._record_history(order, documents, life)
 
-    def _adopt(self, order):
-        """Documents already made for this order (its sync state was lost, say) are the
-        order's: take them back instead of creating a second set."""
-        sale_order = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1)
-        invoices = self.env["account.move"].search(
-            [("shopify_order_id", "=", order.id), ("move_type", "=", "out_invoice")])
-        if not (sale_order or invoices):
-            return None
-        order.message_post(body=_("Found the documents of an earlier sync; nothing new was created."))
-        return {"sale_order_id": sale_order.id or False, "invoice": invoices, "payments": order.payment_ids}
+    def _record_history(self, order, documents, life):
+        """What this sync did, in words, on the order's History tab."""
+        if "shopify.order.update" not in self.env:
+            return
+        lines = []
+        if life.create_sale_order and documents["sale_order_id"]:
+            lines.append(_("Sale order %s created.", order.sale_order_id.name))
+        if life.sale_order_lines is not None:
+            lines.append(_("Sale order lines updated after an edit in Shopify."))
+        if life.cancel_sale_order:
+            lines.append(_("Sale order cancelled: Shopify cancelled the order before it was invoiced."))
+        for doc, move in documents["documents"]:
+            lines.append(_("%(label)s: %(move)s dated %(date)s, %(total)s %(currency)s.", label=doc.label,
+                           move=move.name or move.display_name, date=doc.date, total=move.amount_total,
+                           currency=move.currency_id.name))
+        payments = documents["payments"]
+        for payment in payments:
+            lines.append(_("Payment %(name)s (%(kind)s) dated %(date)s: %(amount)s %(currency)s.",
+                           name=payment.name, kind=payment.payment_type, date=payment.date,
+                           amount=payment.amount, currency=payment.currency_id.name))
+        if life.waiting:
+            lines.append(life.waiting)
+        if lines:
+            self.env["shopify.order.update"].sudo()._record(order, "\n".join(lines), documents["moves"], payments)
 
     # -- write-back ---------------------------------------------------------------------------
     @api.model
@@ -241,6 +292,7 @@ def _shopify_figures(shopify_order):
         "shipping": str(totals.current_shipping),
         "tax": str(totals.current_total_tax),
         "total": str(shopify_order.header.current_total_price),
+        "outstanding": str(totals.total_outstanding),
     }
 
 

@@ -14,11 +14,13 @@ from odoo import Command, _
 from odoo.exceptions import UserError
 
 from .order_import import naive_utc
+from .order_documents import OrderDocuments
+from .order_payments import OrderPayments
 from .order_resolver import OrderResolver
 
 
-# Shopify financial statuses under which money was received: "paid orders only"
-# invoices these, so that every received payment has an invoice to settle.
+# Shopify financial statuses under which money was received (what "paid orders only" means
+# for the order list; the lifecycle plan itself reads the transactions).
 PAID_STATUSES = ("PAID", "PARTIALLY_PAID", "PARTIALLY_REFUNDED")
 
 
@@ -29,14 +31,16 @@ class TotalsMismatch(UserError):
 class Prepared:
     """One order ready to be written: its Odoo records resolved, its values built."""
 
-    __slots__ = ("record", "plan", "currency", "partner", "invoice_address", "delivery_address",
-                 "lines", "wants_invoice", "sale_order", "invoice", "payments")
+    __slots__ = ("record", "plan", "life", "currency", "partner", "invoice_address", "delivery_address",
+                 "lines", "sale_order", "invoice", "moves", "payments", "documents")
 
-    def __init__(self, record, plan, currency, partner, invoice_address, delivery_address, lines, wants_invoice):
-        self.record, self.plan, self.currency = record, plan, currency
+    def __init__(self, record, plan, life, currency, partner, invoice_address, delivery_address, lines):
+        self.record, self.plan, self.life, self.currency = record, plan, life, currency
         self.partner, self.invoice_address, self.delivery_address = partner, invoice_address, delivery_address
-        self.lines, self.wants_invoice = lines, wants_invoice
+        self.lines = lines
         self.sale_order = self.invoice = self.payments = None
+        self.moves = None  # the documents this sync creates
+        self.documents = []  # (Document, move) of this sync
 
 
 class OrderWriter:
@@ -50,66 +54,90 @@ class OrderWriter:
         self.store = store
         self.company = store.company_id
         self.resolver = OrderResolver(env, store)
+        self.held = {}  # shopify.order id -> Held, read by the sync before planning
+        self.documents = OrderDocuments(self)
+        self.payments = OrderPayments(self)
 
     def forget(self):
         """After a rollback: records the resolver found or made may be gone."""
         self.resolver.forget()
 
-    def write(self, shopify_order, plan):
+    def write(self, record, plan, life):
         """One order: prepare and write. Returns what ``write_documents`` returns for it."""
-        return self.write_documents([self.prepare(shopify_order, plan)])[0]
+        return self.write_documents([self.prepare(record, plan, life)])[0]
 
     # -- step 1: one order ---------------------------------------------------------------------
-    def prepare(self, record, plan):
-        if not plan.lines:
-            raise UserError(_(
-                "Nothing to book: every line of Shopify order %(name)s was cancelled or refunded "
-                "(Shopify's current total is %(total)s %(currency)s). Exclude such orders with the "
-                "store's rules, or leave them unsynced.",
-                name=plan.shopify_name, total=plan.expected.total, currency=plan.currency))
+    def prepare(self, record, plan, life):
         currency = self.resolver.currency(plan.currency)
         partner, invoice_address, delivery_address = self.resolver.partner(plan)
         lines = [self._line_values(line, currency) for line in plan.lines]
-        if plan.name and self.env["sale.order"].search_count([("name", "=", plan.name), ("company_id", "=", self.company.id)]):
+        if life.create_sale_order and plan.name and self.env["sale.order"].search_count(
+                [("name", "=", plan.name), ("company_id", "=", self.company.id)]):
             raise UserError(_(
                 "Odoo already has a sale order named %s: change the store's order prefix, or use "
                 "Odoo's sequence.", plan.name))
-        return Prepared(record, plan, currency, partner, invoice_address, delivery_address, lines,
-                        self._wants_invoice(record))
+        prepared = Prepared(record, plan, life, currency, partner, invoice_address, delivery_address, lines)
+        prepared.sale_order = self.env["sale.order"].search([("shopify_order_id", "=", record.id)], limit=1) or None
+        prepared.invoice = self.env["account.move"].search([
+            ("shopify_order_id", "=", record.id), ("move_type", "=", "out_invoice"), ("state", "!=", "cancel"),
+            "|", ("shopify_document_kind", "=", "sale"), ("shopify_source_gid", "=", False)], limit=1) or None
+        return prepared
 
     # -- step 2: many orders ---------------------------------------------------------------------
     def write_documents(self, batch):
-        """Creates the documents of every prepared order; raises on the first problem
-        (the caller then retries order by order). Returns one dict per order."""
-        store = self.store
-        if store.sale_order_mode != "none":
-            self._create_sale_orders(batch)
-            with_invoice = [p for p in batch if p.wants_invoice]
-            if with_invoice:
-                self._invoice_sale_orders(with_invoice)
-        else:
-            self._create_invoices([p for p in batch if p.wants_invoice])
-        invoices = self.env["account.move"].union(*(p.invoice for p in batch if p.invoice))
-        if invoices and store.invoice_mode == "posted":
-            invoices.action_post()
-        for prepared in batch:
-            self._check_totals(prepared)
-        if store.register_payments:
-            self._register_payments([p for p in batch if p.invoice and p.invoice.state == "posted"])
+        """Carries out the lifecycle plans of every prepared order; raises on the first
+        problem (the caller then retries order by order). Returns one dict per order."""
+        Move = self.env["account.move"]
+        new_orders = [p for p in batch if p.life.create_sale_order]
+        if new_orders:
+            self._create_sale_orders(new_orders)
+            for p in new_orders:
+                self._check_totals(p, p.sale_order, _("sale order"), p.plan.lines)
+        for p in batch:
+            if p.life.sale_order_lines is not None and p.sale_order:
+                self.documents.update_sale_order_lines(p)
+        sales = [(p, doc) for p in batch for doc in p.life.documents if doc.kind == "sale"]
+        if sales:
+            self._invoice_sales(sales)
+        others = [(p, doc) for p in batch for doc in p.life.documents if doc.kind != "sale"]
+        if others:
+            self.documents.create_moves(others)
+        moves = Move.union(*(move for p in batch for _doc, move in p.documents))
+        if moves and self.store.invoice_mode == "posted":
+            moves.action_post()
+        for p in batch:
+            for doc, move in p.documents:
+                self._check_totals(p, move, doc.label, doc.lines)
+            self.documents.cancel_or_flag_sale_order(p)
+        if self.store.register_payments and self.store.invoice_mode == "posted":
+            self.payments.register([p for p in batch if p.life.payments])
         return [{
-            "sale_order_id": p.sale_order.id if p.sale_order else False,
-            "invoice": p.invoice or self.env["account.move"],
+            "sale_order_id": (p.sale_order.id if p.sale_order else False),
+            "moves": Move.union(*(move for _doc, move in p.documents)),
+            "documents": list(p.documents),
             "payments": p.payments or self.env["account.payment"],
         } for p in batch]
+
+    def _invoice_sales(self, sales):
+        with_so = [(p, doc) for p, doc in sales if p.sale_order]
+        if with_so:
+            self._invoice_sale_orders(with_so)
+        without = [(p, doc) for p, doc in sales if not p.sale_order]
+        if without:
+            self._create_invoices(without)
 
     def _local_day(self, moment):
         """The day of a Shopify moment in the shop's time zone, as its invoice date is."""
         return moment.astimezone(ZoneInfo(self.store.shop_timezone or "UTC")).date()
 
-    def _wants_invoice(self, record):
-        if self.store.invoice_mode == "none":
-            return False
-        return self.store.invoice_policy == "all" or record.financial_status in PAID_STATUSES
+    def policy(self):
+        """The store's settings the lifecycle plan decides with."""
+        from ..shopify.lifecycle.types import BookingPolicy
+
+        store = self.store
+        return BookingPolicy(sale_order=store.sale_order_mode != "none", invoice=store.invoice_mode != "none",
+                             paid_only=store.invoice_policy == "paid",
+                             payments=store.register_payments and store.invoice_mode == "posted")
 
     # -- lines -------------------------------------------------------------------------------
     def _line_values(self, line, currency):
@@ -192,49 +220,40 @@ class OrderWriter:
                 p.sale_order.date_order = naive_utc(p.plan.order_date)
 
     def _invoice_sale_orders(self, batch):
-        orders = self.env["sale.order"].union(*(p.sale_order for p in batch))
+        orders = self.env["sale.order"].union(*(p.sale_order for p, _doc in batch))
         # Shopify orders are paid for what was ordered: bill the ordered quantities,
         # whatever invoicing policy a matched product carries.
         orders._force_lines_to_invoice_policy_order()
-        dates = {p.sale_order.id: p.plan.invoice_date for p in batch}
-        orders.with_context(synco_invoice_dates=dates)._create_invoices(grouped=True)
-        for p in batch:
-            p.invoice = p.sale_order.invoice_ids
+        dates = {p.sale_order.id: doc.date for p, doc in batch}
+        invoices = orders.with_context(synco_invoice_dates=dates)._create_invoices(grouped=True)
+        for p, doc in batch:
+            p.invoice = p.sale_order.invoice_ids.filtered(lambda m: m in invoices)
+            p.documents.append((doc, p.invoice))
 
     def _create_invoices(self, batch):
-        if not batch:
-            return
         moves = self.env["account.move"].create([{
-            "move_type": "out_invoice",
-            "partner_id": p.invoice_address.id,
-            "company_id": self.company.id,
-            "currency_id": p.currency.id,
-            "invoice_date": p.plan.invoice_date,
-            "ref": p.plan.shopify_name,
-            "invoice_origin": p.plan.shopify_name,
-            "payment_reference": p.plan.shopify_name,
-            "invoice_payment_term_id": self.resolver.immediate_payment_term().id,
-            "shopify_order_id": p.record.id,
+            **self.documents.move_header(p, doc),
             "invoice_line_ids": [Command.create(_invoice_line(v)) for v in p.lines],
-        } for p in batch])
-        for p, move in zip(batch, moves):
+        } for p, doc in batch])
+        for (p, doc), move in zip(batch, moves):
             p.invoice = move
+            p.documents.append((doc, move))
 
     # -- totals --------------------------------------------------------------------------------
-    def _check_totals(self, prepared):
+    def _check_totals(self, prepared, record, label, lines):
+        """Odoo's figures of a document it just made are the plan's, to the cent."""
+        currency = prepared.currency
+        untaxed = sum((line.base for line in lines), Decimal(0))
+        tax = sum((line.tax for line in lines), Decimal(0))
         problems = []
-        expected, currency = prepared.plan.expected, prepared.currency
-        for label, record in ((_("sale order"), prepared.sale_order), (_("invoice"), prepared.invoice)):
-            if not record:
-                continue
-            if record.currency_id != currency:
-                problems.append(_("%(doc)s is in %(odoo)s, the order in %(shopify)s", doc=label,
-                                  odoo=record.currency_id.name, shopify=currency.name))
-                continue
+        if record.currency_id != currency:
+            problems.append(_("%(doc)s is in %(odoo)s, the order in %(shopify)s", doc=label,
+                              odoo=record.currency_id.name, shopify=currency.name))
+        else:
             for name, odoo_amount, shopify_amount in (
-                (_("untaxed"), record.amount_untaxed, expected.untaxed),
-                (_("tax"), record.amount_tax, expected.tax),
-                (_("total"), record.amount_total, expected.total),
+                (_("untaxed"), record.amount_untaxed, untaxed),
+                (_("tax"), record.amount_tax, tax),
+                (_("total"), record.amount_total, untaxed + tax),
             ):
                 if currency.compare_amounts(odoo_amount, float(shopify_amount)) != 0:
                     problems.append(_(
@@ -245,56 +264,6 @@ class OrderWriter:
         if problems:
             raise TotalsMismatch(_("Order %(name)s: totals differ from Shopify's:\n%(problems)s",
                                    name=prepared.plan.shopify_name, problems="\n".join(problems)))
-
-    # -- payments ------------------------------------------------------------------------------
-    def _register_payments(self, batch):
-        """One payment per successful Shopify transaction, dated as Shopify dated it:
-        money in (sale, capture) and money back (refund, change). Created and posted for
-        the whole batch at once, then reconciled with the order's invoice, so that an
-        order refunded after payment leaves neither invoice nor customer credit open.
-        The unique index on the transaction id makes a second one impossible."""
-        Payment = self.env["account.payment"]
-        wanted = [(p, txn) for p in batch for txn in p.plan.payments]
-        done = set(Payment.search([("shopify_transaction_gid", "in", [t.transaction_id for _p, t in wanted])])
-                   .mapped("shopify_transaction_gid"))
-        wanted = [(p, t) for p, t in wanted if t.transaction_id not in done]
-        if not wanted:
-            return
-        values = []
-        for p, txn in wanted:
-            journal, inbound_line = self.resolver.payment_journal(txn.gateway)
-            method_line = inbound_line if txn.inbound else self.resolver.refund_method(journal)
-            receivable = p.invoice.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
-            values.append({
-                "payment_type": "inbound" if txn.inbound else "outbound",
-                "partner_type": "customer",
-                "partner_id": p.invoice.commercial_partner_id.id,
-                "amount": float(txn.amount),
-                "currency_id": p.currency.id,
-                "date": self._local_day(txn.date),
-                "journal_id": journal.id,
-                "payment_method_line_id": method_line.id,
-                "destination_account_id": receivable.account_id.id,
-                "memo": f"{p.plan.shopify_name} {txn.kind.lower()} {txn.gateway}".strip(),
-                "company_id": self.company.id,
-                "shopify_transaction_gid": txn.transaction_id,
-                "shopify_order_id": p.record.id,
-            })
-        payments = Payment.with_context(skip_invoice_sync=True).create(values)
-        payments.with_context(skip_sale_auto_invoice_send=True).action_post()
-        by_order = {}
-        for (p, _txn), payment in zip(wanted, payments):
-            by_order.setdefault(p, Payment)
-            by_order[p] |= payment
-        open_lines = [("parent_state", "=", "posted"), ("reconciled", "=", False),
-                      ("account_type", "in", Payment._get_valid_payment_account_types())]
-        for p, order_payments in by_order.items():
-            # As Odoo's payment wizard does: reconcile, then tie the payments to the invoice.
-            lines = (order_payments.move_id.line_ids | p.invoice.line_ids).filtered_domain(open_lines)
-            for account in lines.account_id:
-                lines.filtered(lambda l: l.account_id == account and not l.reconciled).reconcile()
-            p.invoice.matched_payment_ids += order_payments
-            p.payments = (p.payments or Payment) | order_payments
 
 
 def _per_tax(taxes):

@@ -17,12 +17,20 @@ class SyncoCase(TransactionCase):
     seed = 1
     shop_orders = 300  # what the simulated shop holds; tests pick from them by scenario
     shop_currency = "USD"
+    forced_scenarios = None  # e.g. ["pending_payment"]: every order of the shop carries them
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        data = None
+        if cls.forced_scenarios:
+            # Scenarios a mixed shop never shows (unpaid, authorized-only, cash-rounded) are forced.
+            from shopify_simulator.generator import generate
+
+            data = generate(cls.seed, cls.shop_orders, taxes_included=cls.taxes_included,
+                            shop_currency=cls.shop_currency, scenarios=cls.forced_scenarios)
         cls.sim = Simulator(orders=cls.shop_orders, seed=cls.seed, token=TOKEN, plan="plus",
-                            taxes_included=cls.taxes_included, currency=cls.shop_currency)
+                            taxes_included=cls.taxes_included, currency=cls.shop_currency, scenario=data)
         cls.sim.start()
         cls.addClassCleanup(cls.sim.stop)
         cls.company = cls.env.company

@@ -1,0 +1,76 @@
+"""Payments of Shopify's transactions, and the reconciliation of an order's documents.
+
+One payment per successful transaction, dated on its own day in the shop's time zone:
+money in (sale, capture) and money back (refund, change). Created and posted for the
+whole batch at once; then every open receivable line of the order (invoices, credit
+notes, payments) is reconciled, so that exactly Shopify's outstanding amount stays open.
+The unique index on the transaction id makes a second payment impossible.
+"""
+from zoneinfo import ZoneInfo
+
+
+class OrderPayments:
+    def __init__(self, writer):
+        self.writer = writer
+        self.env = writer.env
+
+    def _local_day(self, moment):
+        return moment.astimezone(ZoneInfo(self.writer.store.shop_timezone or "UTC")).date()
+
+    def register(self, batch):
+        Payment = self.env["account.payment"]
+        wanted = [(p, txn) for p in batch for txn in p.life.payments]
+        done = set(Payment.search([("shopify_transaction_gid", "in", [t.transaction_id for _p, t in wanted])])
+                   .mapped("shopify_transaction_gid"))
+        wanted = [(p, t) for p, t in wanted if t.transaction_id not in done]
+        if not wanted:
+            return
+        resolver = self.writer.resolver
+        values = []
+        for p, txn in wanted:
+            journal, inbound_line = resolver.payment_journal(txn.gateway)
+            method_line = inbound_line if txn.inbound else resolver.refund_method(journal)
+            document = p.invoice or next((move for _doc, move in p.documents), None)
+            receivable = document.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
+            values.append({
+                "payment_type": "inbound" if txn.inbound else "outbound",
+                "partner_type": "customer",
+                "partner_id": document.commercial_partner_id.id,
+                "amount": float(txn.amount),
+                "currency_id": p.currency.id,
+                "date": self._local_day(txn.date),
+                "journal_id": journal.id,
+                "payment_method_line_id": method_line.id,
+                "destination_account_id": receivable.account_id.id,
+                "memo": f"{p.plan.shopify_name} {txn.kind.lower()} {txn.gateway}".strip(),
+                "company_id": self.writer.company.id,
+                "shopify_transaction_gid": txn.transaction_id,
+                "shopify_order_id": p.record.id,
+            })
+        payments = Payment.with_context(skip_invoice_sync=True).create(values)
+        payments.with_context(skip_sale_auto_invoice_send=True).action_post()
+        by_order = {}
+        for (p, _txn), payment in zip(wanted, payments):
+            by_order.setdefault(p, Payment)
+            by_order[p] |= payment
+        for p, order_payments in by_order.items():
+            self.reconcile(p.record)
+            if p.invoice:
+                p.invoice.matched_payment_ids += order_payments.filtered(lambda pay: pay.payment_type == "inbound")
+            p.payments = (p.payments or Payment) | order_payments
+
+    def reconcile(self, record):
+        """Every open receivable line of the order's posted documents and payments, matched
+        as Odoo's own reconciliation does (oldest first)."""
+        Line = self.env["account.move.line"]
+        lines = Line.search([
+            ("move_id.shopify_order_id", "=", record.id), ("parent_state", "=", "posted"),
+            ("reconciled", "=", False), ("account_type", "=", "asset_receivable"),
+        ]) | Line.search([
+            ("payment_id.shopify_order_id", "=", record.id), ("parent_state", "=", "posted"),
+            ("reconciled", "=", False), ("account_type", "=", "asset_receivable"),
+        ])
+        for account in lines.account_id:
+            group = lines.filtered(lambda l: l.account_id == account)
+            if any(l.balance > 0 for l in group) and any(l.balance < 0 for l in group):
+                group.reconcile()
