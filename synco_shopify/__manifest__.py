@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/shopify_status_data.xml",
         "data/product_data.xml",
+        "data/product_lifecycle_data.xml",
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "views/shopify_order_views.xml",

@@ -2,6 +2,7 @@ from . import shopify_status
 from . import shopify_store
 from . import shopify_order
 from . import shopify_order_jobs
+from . import shopify_order_update
 from . import shopify_gateway_mapping
 from . import shopify_location_mapping
 from . import shopify_tax_mapping

@@ -1,12 +1,17 @@
 from types import SimpleNamespace
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 SYNC_STATES = [
     ("not_synced", "Not Synced"),
     ("in_progress", "In Progress"),
     ("synced", "Synced"),
+    # Synced, then Shopify's updatedAt moved past the payload last applied: the Odoo
+    # documents may lag behind (a refund, an edit, a capture). Update applies it.
+    ("changed", "Changed in Shopify"),
     ("failed", "Failed"),
 ]
 WRITEBACK_STATES = [
@@ -62,8 +67,14 @@ class ShopifyOrder(models.Model):
     sync_state = fields.Selection(SYNC_STATES, default="not_synced", required=True, index=True, readonly=True)
     sync_error = fields.Text(readonly=True)
     last_sync_at = fields.Datetime(readonly=True)
+    synced_updated_at = fields.Datetime(
+        string="Shopify version synced", readonly=True, copy=False,
+        help="Shopify's updatedAt of the payload last applied to the Odoo documents: a header "
+        "updated later marks the order Changed in Shopify.",
+    )
     payload_digest = fields.Char(readonly=True, help="Digest of the Shopify payload last synced")
     sale_order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", copy=False)
+    sale_order_state = fields.Selection(related="sale_order_id.state", string="Sale Order Status")
     invoice_ids = fields.One2many("account.move", "shopify_order_id", readonly=True)
     payment_ids = fields.One2many("account.payment", "shopify_order_id", string="Payments", readonly=True)
     writeback_state = fields.Selection(WRITEBACK_STATES, default="none", required=True, readonly=True, index=True)
@@ -74,6 +85,7 @@ class ShopifyOrder(models.Model):
     )
     has_invoice = fields.Boolean(compute="_compute_odoo_record", store=True)
     invoice_ref = fields.Char(string="Invoice ID", compute="_compute_odoo_record", store=True)
+    update_ids = fields.One2many("shopify.order.update", "order_id", string="History", readonly=True)
     job_id = fields.Many2one("queue.job", string="Job", readonly=True, copy=False, index="btree_not_null")
     job_state = fields.Selection(related="job_id.state", string="Job Status")
     # Customer personal data (names, addresses, emails): for those who configure the store.
@@ -147,7 +159,8 @@ class ShopifyOrder(models.Model):
     def action_sync(self):
         """Sync the orders in self now, each in its own savepoint. Ineligible orders are
         refused with their reasons; synced ones are left as they are."""
-        refused = self.filtered(lambda o: not o.eligible and o.sync_state != "synced")
+        # A changed order was eligible when first synced: its update is not refused.
+        refused = self.filtered(lambda o: not o.eligible and o.sync_state not in ("synced", "changed"))
         if refused and len(self) == 1:
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s",
                               name=refused.name, reason=refused.ineligible_reason))
@@ -167,7 +180,16 @@ class ShopifyOrder(models.Model):
             "last_sync_at": fields.Datetime.now(),
         })
 
-    @api.depends("shopify_totals_json", "sale_order_id.amount_total", "invoice_ids.amount_total")
+    def _has_documents(self):
+        """Whether the sync already made Odoo documents for this order: what decides
+        between a first sync and an update."""
+        self.ensure_one()
+        # Asked for Shopify users too, who may not read invoices: it is the order's fact.
+        order = self.sudo()
+        return bool(order.sale_order_id or order.invoice_ids)
+
+    @api.depends("shopify_totals_json", "sale_order_id.amount_total", "invoice_ids.amount_total",
+                 "invoice_ids.amount_residual", "invoice_ids.state", "invoice_ids.move_type")
     def _compute_comparison_html(self):
         from .comparison import comparison_table
 
@@ -202,3 +224,89 @@ class ShopifyOrder(models.Model):
             "res_id": record.id,
             "view_mode": "form",
         }
+
+    # -- reset -----------------------------------------------------------------------------
+    def action_reset(self):
+        """For an order whose Odoo documents were cancelled or deleted by hand: detach the
+        cancelled ones and make the order Not Synced, so that the next sync makes what is
+        missing. Documents still alive stay linked: the sync reads them and never makes
+        them twice. Refused when nothing was cancelled or removed (a Reset would only
+        invite a duplicate)."""
+        if not self.env.user.has_group("synco_shopify.group_shopify_manager"):
+            raise AccessError(_("Only a Shopify Manager can reset an order."))
+        self.check_access("write")
+        for order in self:
+            order._reset_one()
+        return True
+
+    def _reset_one(self):
+        self.ensure_one()
+        if self.sync_state == "in_progress":
+            raise UserError(_("Order %s is being synced right now: reset it once the job is done.", self.name))
+        # The documents' link fields are the integration's (readonly), and a Manager need
+        # not be an accountant: read and detach them as the integration.
+        order = self.sudo()
+        cancelled_sale_orders = self.env["sale.order"].sudo().search(
+            [("shopify_order_id", "=", order.id), ("state", "=", "cancel")])
+        if order.sale_order_id.state == "cancel":
+            cancelled_sale_orders |= order.sale_order_id
+        cancelled_moves = order.invoice_ids.filtered(lambda m: m.state == "cancel")
+        cancelled_payments = order.payment_ids.filtered(lambda p: p.state == "canceled")
+        missing = order._missing_documents()
+        if not (cancelled_sale_orders or cancelled_moves or cancelled_payments or missing):
+            raise UserError(_(
+                "Order %s has nothing to reset: none of its Odoo documents was cancelled or deleted. "
+                "A reset would only risk a second copy of what exists.", self.name))
+        # The unique indexes on the links (one sale order, one invoice per Shopify order)
+        # count cancelled documents too: detached, they no longer block the new ones.
+        cancelled_sale_orders.write({"shopify_order_id": False})
+        cancelled_moves.write({"shopify_order_id": False})
+        cancelled_payments.write({"shopify_order_id": False})
+        values = {"sync_state": "not_synced", "sync_error": False, "writeback_state": "none",
+                  "writeback_error": False}
+        if order.sale_order_id and order.sale_order_id in cancelled_sale_orders:
+            values["sale_order_id"] = False
+        order.write(values)
+        move_types = dict(self.env["account.move"]._fields["move_type"]._description_selection(self.env))
+        tr = self.env._  # comprehensions have a frame of their own, without self for _()
+        lines = [tr("Sale order %s (cancelled)", so.display_name) for so in cancelled_sale_orders]
+        lines += [tr("%(kind)s %(name)s (cancelled)", kind=move_types.get(move.move_type, move.move_type),
+                     name=move.display_name) for move in cancelled_moves]
+        lines += [tr("Payment %s (cancelled)", payment.display_name) for payment in cancelled_payments]
+        lines += missing
+        kept = [*order.sale_order_id, *order.invoice_ids, *order.payment_ids]
+        body = Markup("<p>%s</p><ul>%s</ul>") % (
+            _("Reset: the next sync starts over and makes only what is missing. Detached or missing:"),
+            Markup("").join(Markup("<li>%s</li>") % line for line in lines),
+        )
+        if kept:
+            body += Markup("<p>%s</p>") % _("Kept (still valid): %s",
+                                             ", ".join(record.display_name for record in kept))
+        order.message_post(body=body)
+
+    def _missing_documents(self):
+        """What the store would have made for this order and is gone (deleted by hand).
+        Deleted records leave no trace on the order, so this reads what should be there."""
+        from ..services.order_writer import PAID_STATUSES
+
+        self.ensure_one()
+        store = self.store_id
+        live_so = self.sale_order_id if self.sale_order_id.state != "cancel" else self.sale_order_id.browse()
+        live_moves = self.invoice_ids.filtered(lambda m: m.state != "cancel")
+        # payload_digest is written by successful syncs only: the order was booked once.
+        synced_before = self.sync_state in ("synced", "changed") or bool(self.payload_digest)
+        missing = []
+        if not synced_before:
+            return missing
+        if store.sale_order_mode != "none" and not self.sale_order_id:
+            missing.append(_("the sale order (deleted)"))
+        if not (live_so or live_moves) and not missing:
+            missing.append(_("every document (deleted)"))
+        # The same test as the writer's (order_writer._wants_invoice): an unpaid order of a
+        # store that invoices paid orders only has no invoice to miss.
+        wants_invoice = store.invoice_mode != "none" and (
+            store.invoice_policy == "all" or self.financial_status in PAID_STATUSES)
+        if (live_so and wants_invoice and live_so.invoice_status == "to invoice"
+                and not live_moves.filtered(lambda m: m.move_type == "out_invoice")):
+            missing.append(_("the invoice (deleted)"))
+        return missing

@@ -26,10 +26,12 @@ class ShopifyOrder(models.Model):
     _inherit = "shopify.order"
 
     def action_enqueue_sync(self):
-        """Queue the eligible, unsynced orders of self; say what was queued and what
-        was skipped, and why."""
+        """Queue the eligible, unsynced orders of self, and the synced ones that changed
+        in Shopify (the Update button); say what was queued and what was skipped, and why.
+        First syncs and updates run through the same job: the sync applies what is
+        pending to the documents an order already has."""
         self.check_access("read")
-        eligible = self.filtered(lambda o: o.eligible and o.sync_state in ("not_synced", "failed"))
+        eligible = self.filtered(lambda o: o._to_sync_or_update())
         skipped = self - eligible
         priority = PRIORITY_CLICK if len(self) == 1 else PRIORITY_BULK
         # The bookkeeping on the orders is the integration's, not the user's to write.
@@ -39,6 +41,26 @@ class ShopifyOrder(models.Model):
                       if self.eligible else self.ineligible_reason)
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s", name=self.name, reason=reason))
         return self._notify_enqueued(eligible, skipped)
+
+    def _to_sync_or_update(self):
+        """Queued by Sync, Update, Retry and the bulk action: an eligible order not synced
+        yet (or failed), and an order whose documents must follow Shopify (changed, or
+        failed while updating). The latter are updated whatever the rules say now: the
+        order was eligible when its documents were made, and they must stay right."""
+        self.ensure_one()
+        if self.sync_state == "changed":
+            return True
+        if self.sync_state == "failed" and self._has_documents():
+            return True
+        return self.eligible and self.sync_state in ("not_synced", "failed")
+
+    def _release_in_progress(self):
+        """Orders a sync left In Progress (not reached, or held by nobody any more) go back
+        to what they were: Changed in Shopify when they have documents, else Not Synced."""
+        left = self.filtered(lambda o: o.sync_state == "in_progress")
+        with_documents = left.filtered(lambda o: o._has_documents())
+        with_documents.write({"sync_state": "changed"})
+        (left - with_documents).write({"sync_state": "not_synced"})
 
     def _enqueue_batches(self, priority, eta=None, attempt=0):
         for store in self.store_id:
@@ -64,6 +86,9 @@ class ShopifyOrder(models.Model):
                 reason = _("not eligible")
             reasons[reason] = reasons.get(reason, 0) + 1
         message = _("%s orders queued for sync.", len(queued))
+        updates = queued.filtered(lambda o: o._has_documents())
+        if updates:
+            message += " " + _("%s of them apply changes made in Shopify.", len(updates))
         if reasons:
             message += " " + _("Skipped: %s.", ", ".join(f"{n} {r}" for r, n in reasons.items()))
         return {
@@ -85,6 +110,8 @@ class ShopifyOrder(models.Model):
         sync itself makes customers, products, tax mappings and accounting documents,
         which a Shopify User may not create by hand, so it runs as the integration."""
         self = self.sudo()
+        # Read before the sync: an order with documents is an update, not a first sync.
+        updating = self.filtered(lambda o: o._has_documents())
         try:
             summary = self.env["shopify.order.sync"]._sync_orders(self)
         except PASSING_ERRORS as exc:
@@ -107,10 +134,18 @@ class ShopifyOrder(models.Model):
                                       eta=random.randint(3, 10), attempt=attempt + 1)
         # Orders another worker held are left as they are; anything still "in progress"
         # here (and not re-queued) was not reached and goes back to the list.
-        (self - deferred).filtered(lambda o: o.sync_state == "in_progress").write({"sync_state": "not_synced"})
+        (self - deferred)._release_in_progress()
         self._notify_list()
-        return _("%(synced)s synced, %(failed)s failed, %(skipped)s skipped, %(deferred)s re-queued",
-                 synced=summary["synced"], failed=summary["failed"], skipped=summary["skipped"],
+        # The sync may count updates itself; if not, an order with documents before the
+        # job that is Synced after it was updated.
+        if "updated" in summary:
+            updated, synced = summary["updated"], summary["synced"]
+        else:
+            updated = len(updating.filtered(lambda o: o.sync_state == "synced"))
+            synced = max(summary["synced"] - updated, 0)
+        return _("%(synced)s synced, %(updated)s updated, %(failed)s failed, %(skipped)s skipped, "
+                 "%(deferred)s re-queued",
+                 synced=synced, updated=updated, failed=summary["failed"], skipped=summary["skipped"],
                  deferred=len(deferred))
 
     def _notify_list(self):
@@ -139,7 +174,7 @@ class ShopifyOrder(models.Model):
         for order in stuck:
             job = order.job_id
             if job.state == "done":
-                order.sync_state = "not_synced"
+                order._release_in_progress()
             else:
                 order._mark_failed(_("The sync job %(state)s: %(reason)s", state=job.state,
                                      reason=job.exc_message or _("cancelled")))
@@ -148,7 +183,8 @@ class ShopifyOrder(models.Model):
     def _retry_pending_writebacks(self):
         """Write-backs Shopify refused or missed are sent again until they succeed;
         metafieldsSet is an upsert, so a repeat cannot duplicate anything."""
-        pending = self.search([("writeback_state", "=", "pending"), ("sync_state", "=", "synced")])
+        # A changed order keeps its documents, and so the Odoo ID Shopify should carry.
+        pending = self.search([("writeback_state", "=", "pending"), ("sync_state", "in", ("synced", "changed"))])
         for store in pending.store_id:
             self.env["shopify.order.sync"]._write_back(store, pending.filtered(lambda o: o.store_id == store))
 
@@ -162,10 +198,16 @@ class ShopifyStore(models.Model):
             count = self.env["shopify.order.import"]._catch_up(self)
         except PASSING_ERRORS as exc:
             raise RetryableJobError(str(exc), seconds=120) from None
-        queued = 0
+        Order = self.env["shopify.order"]
+        todo = changed = Order
         if self.auto_sync:
-            todo = self.env["shopify.order"].search([
+            todo = Order.search([
                 ("store_id", "=", self.id), ("eligible", "=", True), ("sync_state", "=", "not_synced")])
-            todo._enqueue_batches(PRIORITY_CATCH_UP)
-            queued = len(todo)
-        return _("%(count)s headers refreshed, %(queued)s orders queued", count=count, queued=queued)
+        if self.auto_apply_changes:
+            # The headers just read marked them (order_import): their updates go through
+            # the same jobs as first syncs.
+            changed = Order.search([("store_id", "=", self.id), ("sync_state", "=", "changed")])
+        if todo or changed:
+            (todo | changed)._enqueue_batches(PRIORITY_CATCH_UP)
+        return _("%(count)s headers refreshed, %(queued)s orders queued, %(updates)s updates queued",
+                 count=count, queued=len(todo), updates=len(changed))

@@ -133,6 +133,11 @@ class ShopifyStore(models.Model):
         string="Sync eligible orders automatically",
         help="The scheduled catch-up also syncs the eligible orders that are not synced yet.",
     )
+    auto_apply_changes = fields.Boolean(
+        string="Apply Shopify changes automatically", tracking=True,
+        help="The scheduled catch-up also updates the synced orders that changed in Shopify "
+        "(refunds, edits, payments), through the same jobs as the Update button.",
+    )
     headers_synced_until = fields.Datetime(
         readonly=True, copy=False,
         help="Shopify updated_at up to which order headers have been imported.",

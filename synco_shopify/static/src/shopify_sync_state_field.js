@@ -3,7 +3,9 @@ import { BadgeField, badgeField } from "@web/views/fields/badge/badge_field";
 
 /**
  * The Sync Status badge: a spinner while the order is In Progress; on Failed, the
- * reason shows when the pointer rests on the badge (the view must load sync_error).
+ * reason shows when the pointer rests on the badge (the view must load sync_error);
+ * Changed in Shopify carries a refresh mark (its colour comes from the view's
+ * decoration-warning), as the Update button next to it does.
  */
 export class ShopifySyncStateField extends BadgeField {
     static template = "synco_shopify.SyncStateField";
@@ -16,6 +18,10 @@ export class ShopifySyncStateField extends BadgeField {
         return this.state === "in_progress";
     }
 
+    get changed() {
+        return this.state === "changed";
+    }
+
     get failureReason() {
         return (this.state === "failed" && this.props.record.data.sync_error) || false;
     }
@@ -24,6 +30,6 @@ export class ShopifySyncStateField extends BadgeField {
 registry.category("fields").add("shopify_sync_state", {
     ...badgeField,
     component: ShopifySyncStateField,
-    // Room for "In Progress" and its spinner, so the badge is never cut.
-    listViewWidth: [130, 150],
+    // Room for "Changed in Shopify" and its mark (the longest state), so the badge is never cut.
+    listViewWidth: [165, 190],
 });

@@ -168,6 +168,24 @@ registry.category("web_tour.tours").add("synco_shopify_user_tour", {
                 trigger: ".o_form_view .o_notebook .nav-link.active:contains(Shopify says / Odoo has)",
             },
             {
+                content: "Open the order's Documents",
+                trigger: ".o_form_view .o_notebook .nav-link:contains(Documents)",
+                run: "click",
+            },
+            {
+                content: "Its invoice is listed, with its date",
+                trigger: ".o_form_view div[name=invoice_ids] .o_data_row:has(td[name=move_type]:contains(Invoice)) td[name=invoice_date]:not(:empty)",
+            },
+            {
+                content: "Open the order's History",
+                trigger: ".o_form_view .o_notebook .nav-link:contains(History)",
+                run: "click",
+            },
+            {
+                content: "The sync said what it made",
+                trigger: ".o_form_view div[name=update_ids] .o_data_row td[name=summary]:not(:empty)",
+            },
+            {
                 content: "Back to the Shopify Orders",
                 trigger: ".o_breadcrumb li.breadcrumb-item a:contains(Shopify Orders)",
                 run: "click",
