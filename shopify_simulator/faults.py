@@ -3,6 +3,8 @@
 A fault fires for the next ``count`` requests, or for a ``fraction`` of them
 (drawn from an RNG seeded like the shop, so a run can be replayed), or both
 (a fraction of requests, at most ``count`` times). With neither, it fires once.
+``skip`` lets that many requests through first: a test can fail the second request of a
+sync (the refunds' details, say) after the first one (the orders) succeeded.
 
 At most one fault that replaces the answer (5xx, 429, drop, throttle) fires per
 request; ``slow`` delays the answer and combines with any of them.
@@ -27,11 +29,13 @@ MAX_DELAY = 60.0
 
 
 class Fault:
-    def __init__(self, kind, count, fraction, params):
+    def __init__(self, kind, count, fraction, params, skip=0):
         self.kind, self.remaining, self.fraction, self.params = kind, count, fraction, params
+        self.skip = skip
 
     def describe(self):
-        return {"kind": self.kind, "remaining": self.remaining, "fraction": self.fraction, **self.params}
+        return {"kind": self.kind, "remaining": self.remaining, "fraction": self.fraction, "skip": self.skip,
+                **self.params}
 
 
 def _check(kind, count, fraction, params):
@@ -61,11 +65,13 @@ class Faults:
         self._lock = threading.Lock()
         self._active = []
 
-    def inject(self, kind, count=None, fraction=None, **params):
+    def inject(self, kind, count=None, fraction=None, skip=0, **params):
         merged = _check(kind, count, fraction, params)
+        if not isinstance(skip, int) or skip < 0:
+            raise ValueError("skip must be a whole number, 0 or more")
         if count is None and fraction is None:
             count = 1
-        fault = Fault(kind, count, fraction, merged)
+        fault = Fault(kind, count, fraction, merged, skip)
         with self._lock:
             self._active.append(fault)
         return fault.describe()
@@ -79,6 +85,9 @@ class Faults:
             return [fault.describe() for fault in self._active]
 
     def _fires(self, fault):
+        if fault.skip:
+            fault.skip -= 1
+            return False
         if fault.fraction is not None and self._rng.random() >= fault.fraction:
             return False
         if fault.remaining is not None:

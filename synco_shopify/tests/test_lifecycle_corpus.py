@@ -22,11 +22,25 @@ class LifecycleStories(SyncoCase):
     """Helpers of the stories; each class below is one simulated shop."""
 
     @classmethod
+    def tearDownClass(cls):
+        # What the stories made, by type (run pytest with -s to see it).
+        results = cls.__dict__.get("results") or []
+        totals = {}
+        for _name, kinds, payments in results:
+            for kind, count in kinds.items():
+                totals[kind] = totals.get(kind, 0) + count
+            totals["payments"] = totals.get("payments", 0) + payments
+        if results:
+            print(f"\nlifecycle {cls.__name__}: {len(results)} stories, documents {dict(sorted(totals.items()))}")
+        super().tearDownClass()
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.store.invoice_policy = "all"
         cls.tz = ZoneInfo(cls.store.shop_timezone or "UTC")
         cls.results = []
+        cls._picked_lines = set()
 
     # -- steps --------------------------------------------------------------------------------
     def start(self, scenario, **pick):
@@ -207,6 +221,93 @@ class TestLifecycleCorpus(LifecycleStories):
         ])
 
 
+    def paid_order_with(self, min_quantity=2):
+        """A paid, bookable web order with a line of at least ``min_quantity`` units."""
+        if "_picked" not in type(self).__dict__:
+            type(self)._picked = set()
+        used = type(self)._picked
+        for stored in self.sim.data.orders:
+            if (stored["id"] not in used and stored["displayFinancialStatus"] == "PAID" and not stored["refunds"]
+                    and not stored["cancelledAt"] and "source_web" in stored["_scenarios"]
+                    and any(line["currentQuantity"] >= min_quantity and line.get("variant")
+                            for line in stored["lineItems"])):
+                used.add(stored["id"])
+                return stored
+        raise AssertionError(f"no paid order with a line of {min_quantity} units left")
+
+    def story_on(self, name, stored, steps):
+        order = self.list_orders([stored])
+        self.sync(order)
+        gid = stored["id"]
+        snapshot = self.check(order, gid, f"{name}: first sync")
+        for i, step in enumerate(steps):
+            step(gid)
+            self.sync(order)
+            self.assert_posted_unchanged(snapshot, order, f"{name}: step {i + 1}")
+            snapshot = self.check(order, gid, f"{name}: step {i + 1}")
+        kinds = {}
+        for move in order.invoice_ids:
+            kinds[move.move_type] = kinds.get(move.move_type, 0) + 1
+        self.__class__.results.append((name, kinds, len(order.payment_ids)))
+        return order
+
+    def big_line(self, gid):
+        return next(line for line in self.sim.store.node(gid)["lineItems"] if line["currentQuantity"] >= 2)
+
+    def test_refund_of_a_discounted_line(self):
+        self.story("discounted line refund", "order_discount_across", [
+            lambda gid: self.sim.refund(gid, lines=[(self.line_of(gid)["id"], 1, "RETURN")],
+                                        when=self.at("2026-11-27"))])
+
+    def test_restocking_fee_pays_back_less_than_the_items(self):
+        order, _ = self.story("restocking fee", "source_web", [
+            lambda gid: self.sim.refund(gid, lines=[(self.line_of(gid)["id"], 1, "RETURN")],
+                                        amount=Decimal("1.00"), when=self.at("2026-11-27"))])
+        credit = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertIn("adjustment", credit.invoice_line_ids.mapped("shopify_line_kind"))
+
+    def test_refund_of_a_multi_gateway_order(self):
+        self.story("multi gateway refund", "multi_gateway", [
+            lambda gid: self.sim.refund(gid, lines=[(self.line_of(gid)["id"], 1, "RETURN")],
+                                        when=self.at("2026-11-28"))])
+
+    def test_edit_removing_a_whole_line_after_invoicing(self):
+        stored = self.paid_order_with(1)
+        self.story_on("edit removes a line", stored, [
+            lambda gid: self.sim.edit(gid, set_quantity=[(self.line_of(gid)["id"], 0)],
+                                      when=self.at("2026-11-28"))])
+
+    def test_edit_after_a_partial_refund(self):
+        stored = self.paid_order_with(3)
+        self.story_on("edit after partial refund", stored, [
+            lambda gid: self.sim.refund(gid, lines=[(self.big_line(gid)["id"], 1, "RETURN")],
+                                        when=self.at("2026-11-20")),
+            lambda gid: self.sim.edit(gid, set_quantity=[(self.big_line(gid)["id"],
+                                                          self.big_line(gid)["currentQuantity"] - 1)],
+                                      when=self.at("2026-11-21")),
+        ])
+
+    def test_cancel_after_a_partial_refund(self):
+        stored = self.paid_order_with(2)
+        self.story_on("cancel after partial refund", stored, [
+            lambda gid: self.sim.refund(gid, lines=[(self.big_line(gid)["id"], 1, "RETURN")],
+                                        when=self.at("2026-11-18")),
+            lambda gid: self.sim.cancel(gid, refund=True, restock=True, when=self.at("2026-11-19")),
+        ])
+
+    def test_gift_card_purchase_refunded(self):
+        self.story("gift card refund", "gift_card_purchase", [
+            lambda gid: self.sim.cancel(gid, refund=True, restock=False, when=self.at("2026-11-19"))])
+
+    def test_cancelled_tip_order_keeps_the_tip(self):
+        self.story("tip order cancelled", "tip", [
+            lambda gid: self.sim.cancel(gid, refund=True, restock=True, when=self.at("2026-11-19"))])
+
+    def test_presentment_order_cancelled(self):
+        self.story("presentment cancel", "presentment_currency", [
+            lambda gid: self.sim.cancel(gid, refund=True, restock=True, when=self.at("2026-11-29"))])
+
+
 @tagged("post_install", "-at_install", "synco")
 class TestLifecycleUnpaid(LifecycleStories):
     shop_orders = 20
@@ -233,6 +334,16 @@ class TestLifecycleUnpaid(LifecycleStories):
         self.assertIn(2.0, order.sale_order_id.order_line.mapped("product_uom_qty"))
 
 
+    def test_pay_later_then_refund(self):
+        self.store.invoice_policy = "paid"
+        order, _ = self.story("pay later then refund", "source_web", [
+            lambda gid: self.sim.mark_as_paid(gid, when=self.at("2026-11-20")),
+            lambda gid: self.sim.refund(gid, lines=[(self.line_of(gid)["id"], 1, "RETURN")],
+                                        when=self.at("2026-11-22")),
+        ])
+        self.assertEqual(len(order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")), 1)
+
+
 @tagged("post_install", "-at_install", "synco")
 class TestLifecycleAuthorized(LifecycleStories):
     shop_orders = 10
@@ -242,6 +353,39 @@ class TestLifecycleAuthorized(LifecycleStories):
         self.store.invoice_policy = "paid"
         self.story("capture later", "source_web", [
             lambda gid: self.sim.capture(gid, when=self.at("2026-11-21"))])
+
+
+    def test_two_partial_captures(self):
+        self.store.invoice_policy = "paid"
+        def half(gid):
+            auth = next(t for t in self.sim.store.node(gid)["transactions"] if t["kind"] == "AUTHORIZATION")
+            amount = Decimal(auth["amountSet"]["presentmentMoney"]["amount"]) / 2
+            return amount.quantize(Decimal("0.01"))
+        order, _ = self.story("two partial captures", "source_web", [
+            lambda gid: self.sim.capture(gid, amount=half(gid), when=self.at("2026-11-21")),
+            lambda gid: self.sim.capture(gid, when=self.at("2026-11-23")),
+        ])
+        invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+        self.assertEqual(invoice.invoice_date.isoformat(), "2026-11-21", "invoiced when the first money came in")
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestLifecycleTaxIncluded(LifecycleStories):
+    taxes_included = True
+    shop_currency = "EUR"
+    shop_orders = 300
+
+    def test_tax_inclusive_refund_and_edit_after_invoicing(self):
+        variant = self.sim.data.products[0]["variants"][0]["id"]
+        self.story("tax-inclusive refund and edit", "source_web", [
+            lambda gid: self.sim.refund(gid, lines=[(self.line_of(gid)["id"], 1, "RETURN")], shipping="full",
+                                        when=self.at("2026-11-02")),
+            lambda gid: self.sim.edit(gid, add=[(variant, 2)], when=self.at("2026-11-03")),
+        ])
+
+    def test_tax_inclusive_cancel(self):
+        self.story("tax-inclusive cancel", "multi_tax", [
+            lambda gid: self.sim.cancel(gid, refund=True, restock=True, when=self.at("2026-11-04"))])
 
 
 @tagged("post_install", "-at_install", "synco")

@@ -30,6 +30,13 @@ def test_http_5xx_answers_the_given_status_exactly_count_times(sim):
     assert sim.stats["faults_served"] == 2 and sim.stats["faults_by_kind"] == {"http_5xx": 2}
 
 
+def test_skip_lets_requests_through_before_the_fault_fires(sim):
+    _inject(sim, kind="http_5xx", count=2, skip=1)
+    assert [post(sim, SHOP_QUERY).status_code for _ in range(4)] == [200, 503, 503, 200]
+    with pytest.raises(ValueError, match="skip must be"):
+        sim.faults.inject("drop", skip=-1)
+
+
 def test_http_5xx_defaults_to_503(sim):
     sim.faults.inject("http_5xx")
     assert [post(sim, SHOP_QUERY).status_code for _ in range(2)] == [503, 200]

@@ -1,0 +1,129 @@
+"""An order's later life under trouble: a Shopify fetch that fails half-way writes nothing,
+and an update racing another sync of the same order (real concurrent transactions) books
+each refund once."""
+import threading
+
+from odoo import api
+from odoo.orm.utils import SUPERUSER_ID
+from odoo.tests import tagged
+
+from shopify_simulator import Simulator
+
+from ..shopify.errors import ShopifyUnavailable
+from .common import TOKEN, SyncoCase
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestUpdateFetchFailsHalfWay(SyncoCase):
+    def test_refund_details_failing_after_the_orders_came_writes_nothing(self):
+        self.store.invoice_policy = "all"
+        stored = next(o for o in self.pick("source_web", 6) if o["displayFinancialStatus"] == "PAID")
+        order = self.list_orders([stored])
+        self.env["shopify.order.sync"]._sync_orders(order)
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        line = next(line for line in self.sim.store.node(stored["id"])["lineItems"] if line["currentQuantity"])
+        self.sim.refund(stored["id"], lines=[(line["id"], 1, "RETURN")])
+        order.sync_state = "changed"
+        moves, payments = order.invoice_ids, order.payment_ids
+        # The orders arrive; the refunds' details (the second request) never do.
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "0")
+        self.sim.faults.inject("http_5xx", count=50, skip=1)
+        with self.assertRaises(ShopifyUnavailable):
+            self.env["shopify.order.sync"]._sync_orders(order)
+        self.sim.faults.clear()
+        self.assertEqual((order.invoice_ids, order.payment_ids), (moves, payments), "nothing half-written")
+        self.assertEqual(order.sync_state, "changed")
+        self.assertGreaterEqual(self.sim.stats["faults_served"], 1, "the second request failed")
+        # The job retries later: the refund is booked once.
+        self.env["shopify.order.sync"]._sync_orders(order)
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        credit = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(len(credit), 1)
+        refunds_paid = [t for t in self.sim.store.node(stored["id"])["transactions"]
+                        if t["kind"] == "REFUND" and t["status"] == "SUCCESS"]
+        self.assertEqual(len(order.payment_ids - payments), len(refunds_paid), "the refund's payment, once")
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestUpdateRacingASync(SyncoCase):
+    """Committed data in separate cursors (a test transaction is invisible to other
+    connections), removed at the end."""
+
+    def test_an_update_racing_the_first_sync_books_the_refund_once(self):
+        stored = self.pick("source_web")
+        with Simulator(scenario=self.sim.data, token=TOKEN, plan="plus") as sim:
+            line = next(line for line in sim.store.node(stored[0]["id"])["lineItems"] if line["currentQuantity"])
+            sim.refund(stored[0]["id"], lines=[(line["id"], 1, "NO_RESTOCK")])
+            order_id, store_id = self._commit(sim, stored)
+            try:
+                self._race(order_id, changed=False)
+                self._assert_booked_once(order_id)
+                # A refund after it, and two updates at once: one credit note more, not two.
+                line = next(line for line in sim.store.node(stored[0]["id"])["lineItems"] if line["currentQuantity"])
+                sim.refund(stored[0]["id"], lines=[(line["id"], 1, "RETURN")])
+                self._race(order_id, changed=True)
+                self._assert_booked_once(order_id, refunds=2)
+            finally:
+                self._remove(order_id, store_id)
+
+    def _race(self, order_id, changed):
+        barrier = threading.Barrier(2)
+        errors, summaries = [], []
+        if changed:
+            with self.registry.cursor() as cr:
+                api.Environment(cr, SUPERUSER_ID, {})["shopify.order"].browse(order_id).sync_state = "changed"
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=10)
+                    summaries.append(env["shopify.order.sync"]._sync_orders(env["shopify.order"].browse(order_id)))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertFalse(errors)
+        # One worker synced it; the other found it locked or already up to date.
+        self.assertEqual(sorted(s["synced"] for s in summaries), [0, 1])
+
+    def _assert_booked_once(self, order_id, refunds=1):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            order = env["shopify.order"].browse(order_id)
+            self.assertEqual(order.sync_state, "synced", order.sync_error)
+            self.assertEqual(env["sale.order"].search_count([("shopify_order_id", "=", order_id)]), 1)
+            moves = env["account.move"].search([("shopify_order_id", "=", order_id)])
+            self.assertEqual(sorted(moves.mapped("move_type")), ["out_invoice"] + ["out_refund"] * refunds)
+            self.assertEqual(len(set(moves.mapped("shopify_source_gid"))), len(moves))
+
+    def _commit(self, sim, stored):
+        from odoo.addons.synco_shopify.shopify import orders_api
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            store = env["shopify.store"].create({
+                "name": "Race store", "shop_domain": "race.myshopify.com", "api_base_url": sim.base_url,
+                "access_token": TOKEN, "sale_order_mode": "confirmed", "invoice_mode": "draft",
+                "invoice_policy": "all", "rule_exclude_test": False, "rule_exclude_cancelled": False,
+            })
+            store.action_test_connection()
+            search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)
+            orders = env["shopify.order.import"]._upsert_page(
+                store, list(orders_api.iter_order_headers(store._shopify_client(), search)))
+            cr.commit()
+            return orders.id, store.id
+
+    def _remove(self, order_id, store_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["account.move"].search([("shopify_order_id", "=", order_id)]).unlink()
+            sale_orders = env["sale.order"].search([("shopify_order_id", "=", order_id)])
+            sale_orders._action_cancel()
+            sale_orders.unlink()
+            env["shopify.store"].browse(store_id).unlink()
+            cr.commit()
