@@ -38,18 +38,13 @@ class OrderDocuments:
         """Credit notes and edit documents of many orders, in one create."""
         from .order_writer import _invoice_line
 
-        values = []
-        for p, doc in batch:
-            sale_lines = self._sale_lines(p)
-            lines = []
-            for line in doc.lines:
-                vals = _invoice_line(self.writer._line_values(line, p.currency))
-                sale_line = sale_lines.get((vals["shopify_line_gid"], vals["shopify_line_kind"]))
-                if sale_line:
-                    # The sale order then knows what was credited or billed again.
-                    vals["sale_line_ids"] = [Command.set(sale_line.ids)]
-                lines.append(Command.create(vals))
-            values.append({**self.move_header(p, doc), "invoice_line_ids": lines})
+        # Not linked to the sale order's lines: Odoo would count a credited unit as one to
+        # invoice again, and the sale order's one invoice is the sale's.
+        values = [{
+            **self.move_header(p, doc),
+            "invoice_line_ids": [Command.create(_invoice_line(self.writer._line_values(line, p.currency)))
+                                 for line in doc.lines],
+        } for p, doc in batch]
         moves = self.env["account.move"].create(values)
         for (p, doc), move in zip(batch, moves):
             p.documents.append((doc, move))

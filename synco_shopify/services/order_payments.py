@@ -53,24 +53,26 @@ class OrderPayments:
         for (p, _txn), payment in zip(wanted, payments):
             by_order.setdefault(p, Payment)
             by_order[p] |= payment
+        self.reconcile(self.env["shopify.order"].union(*(p.record for p in by_order)))
         for p, order_payments in by_order.items():
-            self.reconcile(p.record)
             if p.invoice:
                 p.invoice.matched_payment_ids += order_payments.filtered(lambda pay: pay.payment_type == "inbound")
             p.payments = (p.payments or Payment) | order_payments
 
-    def reconcile(self, record):
-        """Every open receivable line of the order's posted documents and payments, matched
-        as Odoo's own reconciliation does (oldest first)."""
-        Line = self.env["account.move.line"]
-        lines = Line.search([
-            ("move_id.shopify_order_id", "=", record.id), ("parent_state", "=", "posted"),
-            ("reconciled", "=", False), ("account_type", "=", "asset_receivable"),
-        ]) | Line.search([
-            ("payment_id.shopify_order_id", "=", record.id), ("parent_state", "=", "posted"),
-            ("reconciled", "=", False), ("account_type", "=", "asset_receivable"),
+    def reconcile(self, records):
+        """Every open receivable line of the orders' posted documents and payments, matched
+        per order and account as Odoo's own reconciliation does (oldest first). One search
+        for the whole batch."""
+        lines = self.env["account.move.line"].search([
+            ("parent_state", "=", "posted"), ("reconciled", "=", False), ("account_type", "=", "asset_receivable"),
+            "|", ("move_id.shopify_order_id", "in", records.ids), ("payment_id.shopify_order_id", "in", records.ids),
         ])
-        for account in lines.account_id:
-            group = lines.filtered(lambda l: l.account_id == account)
+        groups = {}
+        for line in lines:
+            order = line.move_id.shopify_order_id or line.payment_id.shopify_order_id
+            groups.setdefault((order.id, line.account_id.id), []).append(line.id)
+        Line = self.env["account.move.line"]
+        for ids in groups.values():
+            group = Line.browse(ids)
             if any(l.balance > 0 for l in group) and any(l.balance < 0 for l in group):
                 group.reconcile()

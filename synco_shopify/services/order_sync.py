@@ -11,7 +11,7 @@ import logging
 
 from psycopg2 import errors as pg_errors
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..shopify.errors import ShopifyError
@@ -86,6 +86,8 @@ class ShopifyOrderSync(models.AbstractModel):
             # Something in the batch's documents failed: every order again, each in its
             # own savepoint, so that the failing one is found and the others are kept.
             outcomes = {order: self._sync_one(order, payloads[order.shopify_gid], writer) for order in found}
+        if writer.history:
+            self.env["shopify.order.update"].sudo().create(writer.history)
         for order, outcome in outcomes.items():
             if outcome == DEFERRED:
                 summary[DEFERRED] |= order
@@ -110,9 +112,10 @@ class ShopifyOrderSync(models.AbstractModel):
                         prepared.append(step)
                 created = writer.write_documents([p for p, _s, _pl in prepared]) if prepared else []
                 for (p, shopify_order, payload), documents in zip(prepared, created):
-                    self._mark_synced(p.record, shopify_order, payload, documents, p.life)
+                    self._mark_synced(p.record, shopify_order, payload, documents, p.life, writer)
         except ORDER_ERRORS + (pg_errors.UniqueViolation,):
             writer.forget()
+            writer.history = []  # the whole batch was rolled back
             return None
         return outcomes
 
@@ -150,7 +153,7 @@ class ShopifyOrderSync(models.AbstractModel):
                 if life.empty:
                     return self._nothing_to_do(order, shopify_order, payload, life, writer)
                 documents = writer.write(order, plan, life)
-                self._mark_synced(order, shopify_order, payload, documents, life)
+                self._mark_synced(order, shopify_order, payload, documents, life, writer)
             return SYNCED
         except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
             return self._outcome_of_error(order, exc, writer)
@@ -164,7 +167,7 @@ class ShopifyOrderSync(models.AbstractModel):
             order.write({"sync_state": "not_synced", "sync_error": life.waiting,
                          "last_sync_at": fields.Datetime.now()})
             return "skipped"
-        self._mark_synced(order, shopify_order, payload, None, life)
+        self._mark_synced(order, shopify_order, payload, None, life, writer)
         return SYNCED
 
     def _outcome_of_error(self, order, exc, writer):
@@ -172,6 +175,7 @@ class ShopifyOrderSync(models.AbstractModel):
         means a parallel job is creating the same record (deferred); anything else is
         the order's own problem (failed, with the message)."""
         writer.forget()  # records it found or made may be gone with the savepoint
+        writer.history = [h for h in writer.history if h["order_id"] != order.id]
         if isinstance(exc, pg_errors.UniqueViolation):
             return DEFERRED
         order._mark_failed(str(exc.args[0] if exc.args else exc))
@@ -204,8 +208,9 @@ class ShopifyOrderSync(models.AbstractModel):
         order.write(Import._header_values(shopify_order.header, Import._currencies({shopify_order.currency})))
         return shopify_order, plan, life
 
-    def _mark_synced(self, order, shopify_order, payload, documents, life):
-        first = not order.sale_order_id and not order.invoice_ids
+    def _mark_synced(self, order, shopify_order, payload, documents, life, writer):
+        held = writer.held.get(order.id)
+        first = not (held and (held.sale_order or held.documents))
         values = {
             "payload_json": json.dumps(payload, indent=1, sort_keys=True),
             "shopify_totals_json": _shopify_figures(shopify_order),
@@ -213,26 +218,23 @@ class ShopifyOrderSync(models.AbstractModel):
             "sync_error": life.waiting if life.waiting and not (documents and documents["moves"]) else False,
             "last_sync_at": fields.Datetime.now(),
             "payload_digest": _digest(payload),
+            "synced_updated_at": naive_utc(shopify_order.header.updated_at),
         }
-        if "synced_updated_at" in order._fields:
-            values["synced_updated_at"] = naive_utc(shopify_order.header.updated_at)
         if documents and documents["sale_order_id"]:
             values["sale_order_id"] = documents["sale_order_id"]
-        elif not order.sale_order_id:
+        elif not order.sale_order_id and held and held.sale_order:
             # The documents of an earlier sync whose state was lost are the order's again.
-            held_so = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1)
-            if held_so:
-                values["sale_order_id"] = held_so.id
-        order.write(values)
+            values["sale_order_id"] = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1).id
         if first or order.shopify_odoo_ref != order.odoo_record_ref:
-            order.write({"writeback_state": "pending", "writeback_error": False})
+            values.update(writeback_state="pending", writeback_error=False)
+        order.write(values)
+        if not first and order.shopify_odoo_ref != order.odoo_record_ref and order.writeback_state != "pending":
+            order.write({"writeback_state": "pending", "writeback_error": False})  # the reference changed
         if documents:
-            self._record_history(order, documents, life)
+            writer.history.append(self._history_values(order, documents, life))
 
-    def _record_history(self, order, documents, life):
-        """What this sync did, in words, on the order's History tab."""
-        if "shopify.order.update" not in self.env:
-            return
+    def _history_values(self, order, documents, life):
+        """What this sync did, in words, for the order's History tab (created per batch)."""
         lines = []
         if life.create_sale_order and documents["sale_order_id"]:
             lines.append(_("Sale order %s created.", order.sale_order_id.name))
@@ -251,8 +253,8 @@ class ShopifyOrderSync(models.AbstractModel):
                            amount=payment.amount, currency=payment.currency_id.name))
         if life.waiting:
             lines.append(life.waiting)
-        if lines:
-            self.env["shopify.order.update"].sudo()._record(order, "\n".join(lines), documents["moves"], payments)
+        return {"order_id": order.id, "summary": "\n".join(lines), "user_id": self.env.uid,
+                "move_ids": [Command.set(documents["moves"].ids)], "payment_ids": [Command.set(payments.ids)]}
 
     # -- write-back ---------------------------------------------------------------------------
     @api.model

@@ -55,6 +55,7 @@ class OrderWriter:
         self.company = store.company_id
         self.resolver = OrderResolver(env, store)
         self.held = {}  # shopify.order id -> Held, read by the sync before planning
+        self.history = []  # values of shopify.order.update, created once per batch
         self.documents = OrderDocuments(self)
         self.payments = OrderPayments(self)
 
@@ -77,10 +78,14 @@ class OrderWriter:
                 "Odoo already has a sale order named %s: change the store's order prefix, or use "
                 "Odoo's sequence.", plan.name))
         prepared = Prepared(record, plan, life, currency, partner, invoice_address, delivery_address, lines)
-        prepared.sale_order = self.env["sale.order"].search([("shopify_order_id", "=", record.id)], limit=1) or None
-        prepared.invoice = self.env["account.move"].search([
-            ("shopify_order_id", "=", record.id), ("move_type", "=", "out_invoice"), ("state", "!=", "cancel"),
-            "|", ("shopify_document_kind", "=", "sale"), ("shopify_source_gid", "=", False)], limit=1) or None
+        held = self.held.get(record.id)
+        # A first sync holds nothing: no search for what it would find.
+        if held and held.sale_order:
+            prepared.sale_order = self.env["sale.order"].search([("shopify_order_id", "=", record.id)], limit=1)
+        if held and held.document(plan.order_id, "out_invoice"):
+            prepared.invoice = self.env["account.move"].search([
+                ("shopify_order_id", "=", record.id), ("move_type", "=", "out_invoice"), ("state", "!=", "cancel"),
+                "|", ("shopify_document_kind", "=", "sale"), ("shopify_source_gid", "=", False)], limit=1)
         return prepared
 
     # -- step 2: many orders ---------------------------------------------------------------------

@@ -15,6 +15,7 @@ from .order_types import (
     DiscountAllocation,
     DiscountApplication,
     Duty,
+    EditSale,
     FulfillmentOrder,
     LineItem,
     OrderAdjustment,
@@ -36,7 +37,7 @@ from .order_types import (
 __all__ = [
     "SIDES", "parse_header", "parse_order", "AdditionalFee", "Address", "Customer", "DiscountAllocation",
     "DiscountApplication", "Duty", "FulfillmentOrder", "LineItem", "OrderAdjustment", "OrderDataError",
-    "OrderEdit", "OrderHeader", "parse_edits",
+    "EditSale", "OrderEdit", "OrderHeader",
     "OrderTotals", "PurchasingCompany", "Refund", "RefundLineItem", "RefundShippingLine", "ShippingLine",
     "ShopifyOrder", "TaxKey", "TaxLine", "Transaction",
 ]
@@ -59,27 +60,6 @@ def _nodes_of(connection):
     if isinstance(connection, dict):
         return connection.get("nodes") or ()
     return connection if isinstance(connection, list) else ()
-
-
-def parse_edits(agreements):
-    """The committed edits (OrderEditAgreement) among an order's sales agreements, oldest first."""
-    edits = []
-    for node in agreements or ():
-        if not isinstance(node, dict) or node.get("__typename") != "OrderEditAgreement":
-            continue
-        when = node.get("happenedAt")
-        if not node.get("id") or not when:
-            continue
-        try:
-            happened = datetime.fromisoformat(when).astimezone(timezone.utc)
-        except (TypeError, ValueError):
-            continue
-        sales = _nodes_of(node.get("sales"))
-        lines = tuple(dict.fromkeys(
-            (sale.get("lineItem") or {}).get("id") for sale in sales if isinstance(sale, dict)
-            and (sale.get("lineItem") or {}).get("id")))
-        edits.append(OrderEdit(id=node["id"], happened_at=happened, line_item_ids=lines))
-    return tuple(sorted(edits, key=lambda e: (e.happened_at, e.id)))
 
 
 class _OrderReader(LineReader):
@@ -120,8 +100,8 @@ class _OrderReader(LineReader):
             total_outstanding=self._optional_money(p, "totalOutstandingSet"),
         )
 
-    def _optional_money(self, p, key):
-        return self.money(p, key, "") if p.get(key) is not None else None
+    def _optional_money(self, p, key, path=""):
+        return self.money(p, key, path) if p.get(key) is not None else None
 
     def order(self):
         p = self.payload
@@ -179,7 +159,7 @@ class _OrderReader(LineReader):
             refunds=refunds,
             totals=self.totals(),
             edited=bool(p.get("edited")),
-            edits=parse_edits(_nodes_of(p.get("agreements"))),
+            edits=self.edits(_nodes_of(p.get("agreements"))),
             cash_rounding_payment=self.money(rounding, "paymentSet", "totalCashRoundingAdjustment", optional=True),
             cash_rounding_refund=self.money(rounding, "refundSet", "totalCashRoundingAdjustment", optional=True),
         )
@@ -223,6 +203,37 @@ class _OrderReader(LineReader):
             ),
             transaction_ids=tuple(t["id"] for t in self._optional_nodes(node, "transactions") if t.get("id")),
         )
+
+    def edits(self, agreements):
+        """The committed edits (OrderEditAgreement) among the order's sales agreements, oldest
+        first. One that cannot be read whole is left out: its change is then booked on the
+        order's update, with the proportional rule (see lifecycle/sold.py)."""
+        edits = []
+        for i, node in enumerate(agreements):
+            if not isinstance(node, dict) or node.get("__typename") != "OrderEditAgreement":
+                continue
+            try:
+                where = f"agreements[{i}]"
+                sales = tuple(self.edit_sale(sale, f"{where}.sales[{j}]")
+                              for j, sale in enumerate(_nodes_of(node.get("sales")))
+                              if isinstance(sale, dict) and (sale.get("lineItem") or {}).get("id"))
+                edits.append(OrderEdit(id=self.req(node, "id", where), happened_at=self.when(node, "happenedAt", where),
+                                       line_item_ids=tuple(dict.fromkeys(s.line_item_id for s in sales)),
+                                       sales=sales))
+            except OrderDataError:
+                continue
+        return tuple(sorted(edits, key=lambda e: (e.happened_at, e.id)))
+
+    def edit_sale(self, sale, path):
+        taxes = []
+        for k, tax in enumerate(sale.get("taxes") or ()):
+            line = self.tax_line({**(tax.get("taxLine") or {}), "priceSet": tax.get("amount")}, f"{path}.taxes[{k}]")
+            taxes.append((line.key, line.amount))
+        return EditSale(
+            line_item_id=sale["lineItem"]["id"], quantity=int(sale.get("quantity") or 0),
+            amount=self._optional_money(sale, "totalAmount") if sale.get("totalAmount") else None,
+            tax=self._optional_money(sale, "totalTaxAmount") if sale.get("totalTaxAmount") else None,
+            taxes=tuple(taxes))
 
     def _optional_nodes(self, node, key):
         # Selected by the current documents; a payload from before (a stored one) has none.

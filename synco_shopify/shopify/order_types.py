@@ -179,12 +179,25 @@ class Refund:
 
 
 @dataclass(frozen=True)
+class EditSale:
+    """What an edit changed of one line, as Shopify states it (a ProductSale): negative for
+    units removed, positive for units added; ``amount`` after discounts and with tax."""
+
+    line_item_id: str
+    quantity: int
+    amount: Decimal | None  # None when the payload did not state it
+    tax: Decimal | None
+    taxes: tuple[tuple[TaxKey, Decimal], ...]  # per tax line; empty when Shopify gave none
+
+
+@dataclass(frozen=True)
 class OrderEdit:
-    """One committed order edit (an OrderEditAgreement): when, and which lines it touched."""
+    """One committed order edit (an OrderEditAgreement): when, and what it changed."""
 
     id: str
     happened_at: datetime
     line_item_ids: tuple[str, ...]
+    sales: tuple[EditSale, ...] = ()
 
 
 @dataclass(frozen=True)

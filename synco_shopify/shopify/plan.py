@@ -7,7 +7,7 @@ tips; a separate discount line always follows the line it discounts. ``check_pla
 from zoneinfo import ZoneInfo
 
 from .money import ZERO
-from .order_types import OrderDataError
+from .order_types import OrderDataError, TaxLine
 from .plan_check import check_plan, expected_totals
 from .lifecycle.sold import refunded_line_item, refunded_shipping, sold_line_item
 from .plan_current import Current
@@ -58,6 +58,9 @@ def build_plan(order, settings):
         lines=(*_item_lines(order), *_shipping_lines(order), *_duty_lines(order), *_fee_lines(order),
                *_tip_lines(order), *_cash_rounding_lines(order)),
         refunds=tuple(_refund(order, refund, settings) for refund in order.refunds),
+        # refundSet is applied to totalRefunded as paymentSet is to totalReceived: the credit
+        # notes credit what the till paid out (the lifecycle puts it on a new credit note).
+        refund_rounding=-order.cash_rounding_refund,
         payments=_payments(order),
         location_id=next((f.location_id for f in order.fulfillment_orders if f.location_id), None)
         or order.retail_location_id,
@@ -142,12 +145,10 @@ def _refund(order, refund, settings):
         lines += _charge(order, _flat(-adjustment.amount, _adjustment_taxes(order, adjustment)),
                          kind=ADJUSTMENT, name=_adjustment_name(adjustment), product=None,
                          source_id=adjustment.id, discount_name="")
-    if order.cash_rounding_refund and refund is order.refunds[-1]:
-        # refundSet is applied to totalRefunded likewise: the credit note credits what was paid out.
-        lines += _charge(order, _flat(-order.cash_rounding_refund, ()), kind=CASH_ROUNDING,
-                         name="Cash rounding", product=None, source_id=None, discount_name="")
+    # Refund.createdAt is nullable in the schema: the order's last update stands in for it.
+    moment = refund.created_at or order.header.updated_at
     return PlanRefund(
-        refund_id=refund.id, date=local_day(refund.created_at, settings), created_at=refund.created_at,
+        refund_id=refund.id, date=local_day(moment, settings), created_at=moment,
         lines=tuple(lines), restocked=refund.restocked, note=refund.note, transaction_ids=refund.transaction_ids,
     )
 
@@ -161,12 +162,18 @@ def _adjustment_taxes(order, adjustment):
         raise OrderDataError(f"Shopify order {order.label}: refund adjustment {adjustment.id} carries tax "
                              f"{adjustment.tax}, but the order has no tax to book it on.")
     largest = max(taxes, key=lambda t: t.amount)
-    return ((largest.key, -adjustment.tax),)
+    return (TaxLine(key=largest.key, amount=-adjustment.tax),)
 
 
 def _adjustment_name(adjustment):
     reason = (adjustment.reason or "REFUND_DISCREPANCY").replace("_", " ").lower()
     return f"Refund adjustment ({reason})"
+
+
+def cash_rounding_line(order, amount):
+    """A "Cash rounding" line of ``amount`` (no tax)."""
+    return _charge(order, _flat(amount, ()), kind=CASH_ROUNDING, name="Cash rounding", product=None,
+                   source_id=None, discount_name="")[0]
 
 
 def local_day(moment, settings):

@@ -233,7 +233,7 @@ def _payment_problems(plan, order):
                f"Shopify {theirs} (received {order.totals.total_received}, "
                f"refunded {order.totals.total_refunded}).")
         return
-    left = plan.total - (received - paid_back)
+    left = plan.total - plan.refund_rounding - (received - paid_back)
     if left != order.totals.total_outstanding:
         yield (f"Outstanding: invoices less credit notes ({plan.total}) less payments ({received - paid_back}) "
                f"leave {left} open, Shopify says {order.totals.total_outstanding}.")

@@ -170,6 +170,7 @@ class SyncPlan:
     lines: tuple[PlanLine, ...]  # as sold: refunded units stay, units removed by an edit do not
     refunds: tuple[PlanRefund, ...]  # oldest first
     payments: tuple[PlanPayment, ...]
+    refund_rounding: Decimal  # cash rounding of what was paid out, credited once (−refundSet)
     location_id: str | None  # Location GID the goods leave from
     tags: tuple[str, ...]  # empty unless settings.include_tags
     note_attributes: tuple[tuple[str, str | None], ...]  # empty unless include_note_attributes

@@ -133,7 +133,9 @@ def _edited(b, lamp, removed, *, happened="2026-03-10T15:00:00Z"):
     b.lines[0]["currentQuantity"] = 2 - removed
     b.set(agreements={"nodes": [{"__typename": "OrderEditAgreement", "id": "gid://shopify/OrderEditAgreement/1",
                                  "happenedAt": happened, "reason": "EDIT",
-                                 "sales": {"nodes": [{"lineItem": {"id": lamp}, "quantity": -removed}]}}]},
+                                 "sales": {"nodes": [{"lineItem": {"id": lamp}, "quantity": -removed,
+                                                      "totalAmount": b.money("-43.55"),
+                                                      "totalTaxAmount": b.money("-3.55")}]}}]},
           edited=True, currentTotalPriceSet=b.money("43.55"), currentSubtotalPriceSet=b.money("40.00"),
           currentTotalTaxSet=b.money("3.55"), currentTaxLines=b.current_tax_lines((*NY, "3.55")))
 
@@ -173,3 +175,108 @@ def test_a_document_changed_by_hand_stops_the_update_with_the_reason():
     plan2 = build_plan(order, SETTINGS)
     with pytest.raises(OrderDataError, match="changed or removed by hand"):
         plan_lifecycle(order, plan2, tampered, POLICY, SETTINGS)
+
+
+# -- review findings: rounding of edits, taxed adjustments, legacy invoices, cash rounding ---------
+
+STATE3, CITY3 = ("NY State Tax", 0.04), ("New York City Tax", 0.045)
+
+
+def _edit_sale(b, line, quantity, amount, tax, taxes=None, happened="2026-03-10T15:00:00Z", edit=1):
+    sale = {"__typename": "ProductSale", "lineItem": {"id": line}, "quantity": quantity,
+            "totalAmount": b.money(amount), "totalTaxAmount": b.money(tax),
+            "taxes": [{"amount": b.money(a), "taxLine": {"title": t, "rate": r}} for t, r, a in (taxes or [])]}
+    agreements = b.extra.setdefault("agreements", {"nodes": []})
+    agreements["nodes"].append({"__typename": "OrderEditAgreement", "id": f"gid://shopify/OrderEditAgreement/{edit}",
+                                "happenedAt": happened, "reason": "EDIT", "sales": {"nodes": [sale]}})
+    b.set(edited=True)
+
+
+def test_units_an_edit_removed_take_what_shopify_says_the_edit_took():
+    """Refund 1 of 3 mugs, then an edit removes 1: Shopify's running rounding gives the edit
+    0.60 + 0.67 of tax; the proportional rule alone would say 0.60 + 0.68."""
+    b = OrderBuilder()
+    mug = b.line("Mug", "15.00", 3, taxes=[(*STATE3, "1.80"), (*CITY3, "2.03")], current_quantity=1)
+    b.transaction("SALE", "48.83")
+    b.refund(lines=[(mug, 1, "15.00", "1.28")])
+    _edit_sale(b, mug, -1, "-16.27", "-1.27", taxes=[(*STATE3, "-0.60"), (*CITY3, "-0.67")])
+    b.set(currentTotalPriceSet=b.money("16.28"), currentSubtotalPriceSet=b.money("15.00"),
+          currentTotalTaxSet=b.money("1.28"), currentTaxLines=b.current_tax_lines((*STATE3, "0.60"), (*CITY3, "0.68")),
+          totalOutstandingSet=b.money("-16.27"))
+    plan, life = plan_of(b.build())
+    line, = plan.lines
+    assert (line.quantity, [a for _, a in line.taxes]) == (2, [D("1.20"), D("1.36")])
+
+
+def test_a_refund_adjustment_with_tax_is_booked_on_the_orders_largest_tax():
+    b, lamp = lamp_order()
+    b.refund(lines=[])
+    refund = b.order["refunds"][-1]
+    refund["orderAdjustments"] = {"nodes": [{"id": "gid://shopify/OrderAdjustment/1", "reason": "REFUND_DISCREPANCY",
+                                             "amountSet": b.money("-10.00"), "taxAmountSet": b.money("-0.89")}]}
+    order = parse_order(b.build())
+    plan = build_plan(order, SETTINGS)
+    credit, = plan.refunds[0].lines
+    # amountSet is before tax (REST's order_adjustments keep amount and tax_amount apart)
+    assert (credit.kind, credit.base, [a for _, a in credit.taxes]) == ("adjustment", D("10.00"), [D("0.89")])
+
+
+def test_an_invoice_from_before_keyed_documents_is_not_booked_again():
+    """Synco < 19.0.1.1 invoiced the order net of its refunds: 1 lamp of 2, 43.55."""
+    b, lamp = lamp_order()
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")])
+    order = parse_order(b.build())
+    plan = build_plan(order, SETTINGS)
+    legacy = Held(sale_order=HeldSaleOrder(state="sale", quantities=((lamp, 1),)),
+                  documents=(HeldDocument(key=order.header.id, kind="sale", move_type=INVOICE, state="posted",
+                                          quantities=((lamp, 1),), total=D("43.55")),),
+                  payments=frozenset(t.id for t in order.transactions),
+                  folded_refunds=frozenset({order.refunds[0].id}))
+    assert plan_lifecycle(order, plan, legacy, POLICY, SETTINGS).empty
+    # a later refund is its own credit note
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")], created_at="2026-04-02T09:00:00Z")
+    order = parse_order(b.build())
+    life = plan_lifecycle(order, build_plan(order, SETTINGS), legacy, POLICY, SETTINGS)
+    assert [(d.kind, d.total) for d in life.documents] == [("refund", D("43.55"))]
+
+
+def test_a_credit_note_cancelled_in_odoo_is_not_made_again_without_reset():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")])
+    order = parse_order(b.build())
+    refund_id = order.refunds[0].id
+    cancelled = Held(sale_order=held.sale_order, documents=held.documents, payments=held.payments,
+                     cancelled=frozenset({(refund_id, CREDIT_NOTE)}))
+    with pytest.raises(OrderDataError, match="cancelled in Odoo. Reset the order"):
+        plan_lifecycle(order, build_plan(order, SETTINGS), cancelled, POLICY, SETTINGS)
+
+
+def test_cash_rounding_of_refunds_goes_once_on_the_newest_credit_note():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")])
+    payload = b.build()
+    payload["totalCashRoundingAdjustment"]["refundSet"] = b.money("-0.02")  # 43.55 due, 43.55 + 0.02 paid out
+    order = parse_order(payload)
+    plan1 = build_plan(order, SETTINGS)
+    life1 = plan_lifecycle(order, plan1, held, POLICY, SETTINGS)
+    (credit,) = life1.documents
+    assert [(line.kind, line.total) for line in credit.lines][-1] == ("cash_rounding", D("0.02"))
+    held1 = Held(sale_order=held.sale_order, payments=held.payments | {p.transaction_id for p in life1.payments},
+                 documents=(*held.documents, HeldDocument(key=credit.key, kind="refund", move_type=CREDIT_NOTE,
+                                                          state="posted", quantities=((lamp, 1),), total=credit.total,
+                                                          rounding=D("0.02"))))
+    assert plan_lifecycle(order, plan1, held1, POLICY, SETTINGS).empty
+
+
+def test_a_refund_without_created_at_is_dated_on_the_orders_update():
+    b, lamp = lamp_order()
+    b.refund(lines=[(lamp, 1, "40.00", "3.55")])
+    payload = b.build()
+    payload["refunds"][0]["createdAt"] = None
+    payload["updatedAt"] = "2026-03-20T16:00:00Z"
+    plan = build_plan(parse_order(payload), SETTINGS)
+    assert plan.refunds[0].date == date(2026, 3, 20)

@@ -13,8 +13,14 @@ from .sold import removed_units, sold_line_item
 from .types import CREDIT_NOTE, EDIT, INVOICE, Document
 
 
-def booked_units(held):
+def booked_units(order, held):
+    """Units of each line Odoo's invoices hold, less its edit credit notes. An invoice from
+    before documents were keyed booked the order net of the refunds folded into it."""
     units = {}
+    for refund in order.refunds:
+        if refund.id in held.folded_refunds:
+            for item in refund.line_items:
+                units[item.line_item_id] = units.get(item.line_item_id, 0) + item.quantity
     for document in held.documents:
         if document.kind == "refund":
             continue
@@ -25,7 +31,7 @@ def booked_units(held):
 
 
 def edit_documents(order, plan, held, settings):
-    booked = booked_units(held)
+    booked = booked_units(order, held)
     added, removed = {}, {}
     for line in order.line_items:
         now = removed_units(order, line)

@@ -8,7 +8,9 @@ ever planned again, and a posted document is never changed.
 """
 from ..money import ZERO
 from ..order_types import OrderDataError
-from ..plan import local_day
+from dataclasses import replace
+
+from ..plan import cash_rounding_line, local_day
 from ..plan_types import GIFT_CARD, PRODUCT, TIP
 from .edits import edit_documents
 from .types import CREDIT_NOTE, INVOICE, REFUND, SALE, Document, LifecyclePlan
@@ -49,11 +51,18 @@ def plan_lifecycle(order, plan, held, policy, settings):
         actions["documents"] += edit_documents(order, plan, held, settings)
     if invoiced:
         for refund in plan.refunds:
-            if refund.lines and held.document(refund.refund_id, CREDIT_NOTE) is None:
+            if (refund.lines and refund.refund_id not in held.folded_refunds
+                    and held.document(refund.refund_id, CREDIT_NOTE) is None):
                 actions["documents"].append(Document(
                     key=refund.refund_id, kind=REFUND, move_type=CREDIT_NOTE, date=refund.date, lines=refund.lines,
                     label=f"Refund of {plan.shopify_name} on {refund.date.isoformat()}",
                     note=_refund_note(refund)))
+        _add_refund_rounding(plan, held, actions["documents"])
+        for doc in actions["documents"]:
+            if (doc.key, doc.move_type) in held.cancelled:
+                raise OrderDataError(
+                    f"Shopify order {plan.shopify_name}: {doc.label} was booked and then cancelled in Odoo. "
+                    "Reset the order (Shopify Manager) to book it again, or leave it cancelled.")
     cancel_so = bool(plan.cancelled and not invoiced and policy.sale_order
                      and (held.sale_order is None or held.sale_order.state != "cancel"))
     payments = ()
@@ -69,6 +78,26 @@ def plan_lifecycle(order, plan, held, policy, settings):
         create_sale_order=create_so, sale_order_lines=so_lines, cancel_sale_order=cancel_so,
         documents=tuple(actions["documents"]), payments=payments, waiting=waiting, notes=tuple(actions["notes"]),
     )
+
+
+def _add_refund_rounding(plan, held, documents):
+    """The cash rounding of what was paid out goes, once, on the newest refund credit note
+    this sync makes: what Shopify's running total adds to what Odoo's credit notes hold."""
+    due = plan.refund_rounding - sum((d.rounding for d in held.documents if d.kind == REFUND), ZERO)
+    if not due:
+        return
+    for i in range(len(documents) - 1, -1, -1):
+        if documents[i].kind == REFUND:
+            documents[i] = replace(documents[i], lines=(*documents[i].lines, cash_rounding_line_for(plan, due)))
+            return
+    raise OrderDataError(f"Shopify order {plan.shopify_name}: the cash rounding of its refunds changed by {due} "
+                         f"{plan.currency} without a new refund to carry it.")
+
+
+def cash_rounding_line_for(plan, amount):
+    from types import SimpleNamespace
+
+    return cash_rounding_line(SimpleNamespace(currency=plan.currency, taxes_included=plan.taxes_included), amount)
 
 
 def _sale_day(plan, money_in, policy, settings):
@@ -92,7 +121,8 @@ def _check_ledger(plan, held, new_documents):
     def total(documents, kind, move_type):
         return sum((d.total for d in documents if d.kind == kind and d.move_type == move_type), ZERO)
 
-    sale_side = (total(held.documents, SALE, INVOICE) + total(held.documents, "edit", INVOICE)
+    folded = sum((r.total for r in plan.refunds if r.refund_id in held.folded_refunds), ZERO)
+    sale_side = (total(held.documents, SALE, INVOICE) + folded + total(held.documents, "edit", INVOICE)
                  - total(held.documents, "edit", CREDIT_NOTE)
                  + total(new_documents, SALE, INVOICE) + total(new_documents, "edit", INVOICE)
                  - total(new_documents, "edit", CREDIT_NOTE))
@@ -103,7 +133,8 @@ def _check_ledger(plan, held, new_documents):
             "order was changed or removed by hand: cancel it and use Reset, or correct it.")
     booked = {d.key for d in held.documents if d.kind == REFUND}
     refunds = sum((d.total for d in held.documents if d.kind == REFUND), ZERO) + total(new_documents, REFUND, CREDIT_NOTE)
-    planned = sum((r.total for r in plan.refunds if r.lines), ZERO)
+    planned = sum((r.total for r in plan.refunds if r.lines and r.refund_id not in held.folded_refunds),
+                  ZERO) + plan.refund_rounding
     if refunds != planned:
         stray = booked - {r.refund_id for r in plan.refunds}
         raise OrderDataError(

@@ -22,6 +22,7 @@ class HeldDocument:
     state: str  # draft | posted (cancelled documents are not held)
     quantities: tuple[tuple[str, int], ...]  # (LineItem GID, units) of its item lines
     total: Decimal  # its amount_total, in the order's currency
+    rounding: Decimal = Decimal(0)  # what its "Cash rounding" lines come to
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,12 @@ class Held:
     sale_order: HeldSaleOrder | None = None
     documents: tuple[HeldDocument, ...] = ()
     payments: frozenset = frozenset()  # transaction GIDs
+    # Documents cancelled in Odoo, (key, move type): they block their own replacement until
+    # Reset detaches them, so that a cancel by hand is never silently undone.
+    cancelled: frozenset = frozenset()
+    # An invoice made before documents were keyed by their source (Synco < 19.0.1.1) booked
+    # the order net of the refunds Shopify listed then: those refunds are in it already.
+    folded_refunds: frozenset = frozenset()
 
     def document(self, key, move_type):
         return next((d for d in self.documents if d.key == key and d.move_type == move_type), None)
