@@ -3,7 +3,7 @@ time, with Odoo's defaults (tracking, mail), and no Shopify-specific care for ex
 partner, sale order, confirm, invoice, post, register payment."""
 from odoo import Command
 
-from odoo.addons.synco_shopify.shopify.order import parse_order
+from odoo.addons.synco_shopify.shopify.reading.order import parse_order
 
 
 def plain_loop(env, payloads, commit):

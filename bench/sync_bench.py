@@ -88,7 +88,7 @@ def run(odoo, registry, sim, n, batch, used):
 
 
 def _fetch(store, gids):
-    from odoo.addons.synco_shopify.shopify import orders_api
+    from odoo.addons.synco_shopify.shopify.api import orders_api
 
     return orders_api.fetch_orders(store._shopify_client(), gids)
 

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.queue_job.exception import RetryableJobError
 
-from ..shopify.errors import ShopifyError, ShopifyUnavailable, Throttled
+from ..shopify.api.errors import ShopifyError, ShopifyUnavailable, Throttled
 
 # Orders per job: one Shopify request fetches them all and two write them back.
 BATCH_SIZE = 50

@@ -3,7 +3,7 @@ import logging
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..shopify.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
+from ..shopify.api.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 
 _logger = logging.getLogger(__name__)
 
@@ -187,8 +187,8 @@ class ShopifyStore(models.Model):
 
     @api.constrains("api_base_url")
     def _check_api_base_url(self):
-        from ..shopify.client import checked_url
-        from ..shopify.errors import ConfigurationError
+        from ..shopify.api.client import checked_url
+        from ..shopify.api.errors import ConfigurationError
 
         for store in self.filtered("api_base_url"):
             try:
@@ -209,7 +209,7 @@ class ShopifyStore(models.Model):
         """A client for this store. Credentials are read with sudo: a Shopify User
         syncs orders without being able to read the secrets."""
         self.ensure_one()
-        from ..shopify.client import ClientCredentials, ShopifyClient, StaticToken
+        from ..shopify.api.client import ClientCredentials, ShopifyClient, StaticToken
 
         store = self.sudo()
         if store.auth_method == "token":
@@ -262,7 +262,7 @@ class ShopifyStore(models.Model):
         return evaluate(self._order_rules(), shopify_order.header).reasons
 
     def _plan_settings(self):
-        from ..shopify.plan_types import PlanSettings
+        from ..shopify.planning.plan_types import PlanSettings
 
         self.ensure_one()
         return PlanSettings(
@@ -309,7 +309,7 @@ class ShopifyStore(models.Model):
 
     def action_test_connection(self):
         """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone."""
-        from ..shopify.errors import ShopifyError
+        from ..shopify.api.errors import ShopifyError
 
         for store in self:
             client = store._shopify_client()
@@ -322,7 +322,7 @@ class ShopifyStore(models.Model):
                 [("name", "=", shop["currencyCode"])], limit=1)
             # The metafield the sync writes gets a definition, so merchants see "Odoo ID"
             # on the order in Shopify's admin (created once; a second time is a no-op).
-            from ..shopify import orders_api
+            from ..shopify.api import orders_api
 
             try:
                 orders_api.ensure_odoo_id_definition(client)

@@ -8,7 +8,7 @@ from datetime import timedelta, timezone
 
 from odoo import api, fields, models
 
-from ..shopify.order import parse_header
+from ..shopify.reading.order import parse_header
 
 _logger = logging.getLogger(__name__)
 
@@ -22,11 +22,11 @@ class ShopifyOrderImport(models.AbstractModel):
     @api.model
     def _import_headers(self, store, query, *, bulk=False):
         """Upserts the headers that match a Shopify search query; returns the count."""
-        from ..shopify import orders_api
+        from ..shopify.api import orders_api
 
         client = store._shopify_client()
         if bulk:
-            from ..shopify import bulk as bulk_api
+            from ..shopify.api import bulk as bulk_api
 
             pages = _chunks(bulk_api.export_order_headers(client, query), PAGE_SIZE)
         else:

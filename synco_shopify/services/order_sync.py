@@ -14,8 +14,8 @@ from psycopg2 import errors as pg_errors
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..shopify.errors import ShopifyError
-from ..shopify.order_types import OrderDataError
+from ..shopify.api.errors import ShopifyError
+from ..shopify.reading.order_types import OrderDataError
 from .order_import import naive_utc
 from .order_writer import OrderWriter, TotalsMismatch
 
@@ -65,7 +65,7 @@ class ShopifyOrderSync(models.AbstractModel):
                 "shop's currency and time zone (invoices and payments are dated in it).", store.name))
             summary[FAILED] = len(todo)
             return summary
-        from ..shopify import orders_api
+        from ..shopify.api import orders_api
 
         client = store._shopify_client()
         payloads = {p["id"]: p for p in orders_api.fetch_orders(client, todo.mapped("shopify_gid"))}
@@ -187,8 +187,8 @@ class ShopifyOrderSync(models.AbstractModel):
         left to do from what Odoo holds."""
         from ..shopify.lifecycle.plan import plan_lifecycle
         from ..shopify.lifecycle.types import Held
-        from ..shopify.order import parse_order
-        from ..shopify.plan import build_plan, check_plan
+        from ..shopify.reading.order import parse_order
+        from ..shopify.planning.plan import build_plan, check_plan
 
         store = order.store_id
         held = writer.held.get(order.id) or Held()
@@ -263,7 +263,7 @@ class ShopifyOrderSync(models.AbstractModel):
         orders Synced with their write-back pending, for the next attempt."""
         if not orders:
             return
-        from ..shopify import orders_api
+        from ..shopify.api import orders_api
 
         client = client or store._shopify_client()
         pairs = [(o.shopify_gid, o.odoo_record_ref) for o in orders if o.odoo_record_ref]

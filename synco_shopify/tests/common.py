@@ -76,7 +76,7 @@ class SyncoCase(TransactionCase):
 
     @classmethod
     def _headers(cls, orders):
-        from odoo.addons.synco_shopify.shopify import orders_api
+        from odoo.addons.synco_shopify.shopify.api import orders_api
 
         client = cls.store._shopify_client()
         search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in orders)

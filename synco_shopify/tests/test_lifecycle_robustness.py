@@ -9,7 +9,7 @@ from odoo.tests import tagged
 
 from shopify_simulator import Simulator
 
-from ..shopify.errors import ShopifyUnavailable
+from ..shopify.api.errors import ShopifyUnavailable
 from .common import TOKEN, SyncoCase
 
 
@@ -102,7 +102,7 @@ class TestUpdateRacingASync(SyncoCase):
             self.assertEqual(len(set(moves.mapped("shopify_source_gid"))), len(moves))
 
     def _commit(self, sim, stored):
-        from odoo.addons.synco_shopify.shopify import orders_api
+        from odoo.addons.synco_shopify.shopify.api import orders_api
 
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

@@ -133,7 +133,7 @@ class TestConcurrentSync(SyncoCase):
                 "rule_exclude_cancelled": False,
             })
             store.action_test_connection()
-            from odoo.addons.synco_shopify.shopify import orders_api
+            from odoo.addons.synco_shopify.shopify.api import orders_api
 
             search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)
             headers = list(orders_api.iter_order_headers(store._shopify_client(), search))

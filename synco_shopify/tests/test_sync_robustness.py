@@ -77,7 +77,7 @@ class TestSyncIdempotency(SyncoCase):
         self.assertGreaterEqual(self.sim.stats["faults_served"], 3)
 
     def test_shopify_down_leaves_orders_untouched(self):
-        from odoo.addons.synco_shopify.shopify.errors import ShopifyUnavailable
+        from odoo.addons.synco_shopify.shopify.api.errors import ShopifyUnavailable
 
         order = self.list_orders(self.pick("tip"))
         self.sim.faults.inject("http_5xx", fraction=1.0)

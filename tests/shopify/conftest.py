@@ -3,8 +3,8 @@ import pytest
 
 from shopify_simulator import Simulator
 from shopify_simulator import schema
-from synco_shopify.shopify.auth import StaticToken
-from synco_shopify.shopify.client import ShopifyClient
+from synco_shopify.shopify.api.auth import StaticToken
+from synco_shopify.shopify.api.client import ShopifyClient
 
 TOKEN = "shpat_test_token_0123456789abcdef"
 SHOP = "synco-demo.myshopify.com"

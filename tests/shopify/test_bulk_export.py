@@ -3,8 +3,8 @@ import time
 
 import pytest
 
-from synco_shopify.shopify import bulk
-from synco_shopify.shopify.errors import BulkOperationFailed
+from synco_shopify.shopify.api import bulk
+from synco_shopify.shopify.api.errors import BulkOperationFailed
 
 FAST_POLL = {"poll_seconds": (0.05, 0.5), "deadline_seconds": 30}
 ORDERS_WITH_LINES = """

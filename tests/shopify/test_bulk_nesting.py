@@ -1,7 +1,7 @@
 """Re-nesting a bulk result file: children follow their parent, not necessarily right after it."""
 import json
 
-from synco_shopify.shopify import bulk
+from synco_shopify.shopify.api import bulk
 
 LINES = [
     {"id": "gid://shopify/Order/1", "name": "#1"},

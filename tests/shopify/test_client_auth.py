@@ -4,7 +4,7 @@ import time
 import pytest
 
 from shopify_simulator import Simulator
-from synco_shopify.shopify.auth import ClientCredentials
+from synco_shopify.shopify.api.auth import ClientCredentials
 
 APP_ID, APP_SECRET = "synco-app", "app-secret-kept-out-of-sight"
 

@@ -1,9 +1,9 @@
 """Where the client agrees to send a token, and what it shows of its secrets."""
 import pytest
 
-from synco_shopify.shopify.auth import ClientCredentials, StaticToken
-from synco_shopify.shopify.client import ShopifyClient
-from synco_shopify.shopify.errors import ConfigurationError
+from synco_shopify.shopify.api.auth import ClientCredentials, StaticToken
+from synco_shopify.shopify.api.client import ShopifyClient
+from synco_shopify.shopify.api.errors import ConfigurationError
 
 TOKEN = "shpat_secret_0123456789"
 

@@ -3,8 +3,8 @@ import logging
 
 import pytest
 
-from synco_shopify.shopify.auth import ClientCredentials, StaticToken
-from synco_shopify.shopify.errors import (
+from synco_shopify.shopify.api.auth import ClientCredentials, StaticToken
+from synco_shopify.shopify.api.errors import (
     ApiVersionError,
     AuthenticationError,
     InvalidDocument,

@@ -5,7 +5,7 @@ import pytest
 
 from shopify_simulator import Simulator
 from shopify_simulator.generator import generate
-from synco_shopify.shopify import orders_api
+from synco_shopify.shopify.api import orders_api
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ import time
 
 import pytest
 
-from synco_shopify.shopify import orders_api
-from synco_shopify.shopify.errors import ShopifyUnavailable, Throttled
+from synco_shopify.shopify.api import orders_api
+from synco_shopify.shopify.api.errors import ShopifyUnavailable, Throttled
 
 QUERY_FAULTS = [
     ("http_5xx", {"status": 503}),

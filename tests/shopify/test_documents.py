@@ -4,7 +4,7 @@ from graphql import parse, validate
 from graphql.validation import NoDeprecatedCustomRule
 
 from shopify_simulator import schema
-from synco_shopify.shopify import documents, orders_api
+from synco_shopify.shopify.api import documents, orders_api
 
 VERSIONS = schema.versions()
 # Sent as the text of a bulkOperationRunQuery, never as a query: not priced.

@@ -42,7 +42,7 @@ def run_probe(modules):
 
 def test_every_shopify_layer_module_imports_without_odoo():
     modules = layer_modules()
-    assert "synco_shopify.shopify.client" in modules
+    assert "synco_shopify.shopify.api.client" in modules
     done = run_probe(modules)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(len(modules))

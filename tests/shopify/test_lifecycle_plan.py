@@ -12,8 +12,8 @@ from fixtures.order_builder import OrderBuilder
 from synco_shopify.shopify.lifecycle.plan import item_quantities, plan_lifecycle
 from synco_shopify.shopify.lifecycle.types import (
     CREDIT_NOTE, INVOICE, BookingPolicy, Held, HeldDocument, HeldSaleOrder)
-from synco_shopify.shopify.order import OrderDataError, parse_order
-from synco_shopify.shopify.plan import PlanSettings, build_plan, check_plan
+from synco_shopify.shopify.reading.order import OrderDataError, parse_order
+from synco_shopify.shopify.planning.plan import PlanSettings, build_plan, check_plan
 
 NY = ("NY State Tax", 0.08875)
 POLICY = BookingPolicy(sale_order=True, invoice=True, paid_only=True, payments=True)

@@ -10,7 +10,7 @@ import pytest
 from fixtures.order_builder import OrderBuilder, order_full_problems
 
 from shopify_simulator import schema
-from synco_shopify.shopify.order import OrderDataError, TaxKey, parse_header, parse_order
+from synco_shopify.shopify.reading.order import OrderDataError, TaxKey, parse_header, parse_order
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NY = ("NY State Tax", 0.08875)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from fixtures.order_builder import OrderBuilder
 
-from synco_shopify.shopify.order import TaxKey, parse_order
-from synco_shopify.shopify.plan import PlanSettings, build_plan, check_plan
+from synco_shopify.shopify.reading.order import TaxKey, parse_order
+from synco_shopify.shopify.planning.plan import PlanSettings, build_plan, check_plan
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NY = ("NY State Tax", 0.08875)

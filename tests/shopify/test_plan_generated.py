@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 
 from shopify_simulator.generator import SCENARIOS, generate
-from synco_shopify.shopify.order import parse_order
-from synco_shopify.shopify.plan import PlanSettings, build_plan, check_plan
+from synco_shopify.shopify.reading.order import parse_order
+from synco_shopify.shopify.planning.plan import PlanSettings, build_plan, check_plan
 
 # Stored orders keep connections as plain lists (the server builds nodes and pageInfo).
 _ORDER_CONNECTIONS = ("lineItems", "discountApplications", "shippingLines", "fulfillmentOrders")

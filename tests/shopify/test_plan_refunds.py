@@ -5,8 +5,8 @@ from decimal import Decimal as D
 import pytest
 from fixtures.order_builder import OrderBuilder
 
-from synco_shopify.shopify.order import OrderDataError, parse_order
-from synco_shopify.shopify.plan import PlanSettings, build_plan, check_plan
+from synco_shopify.shopify.reading.order import OrderDataError, parse_order
+from synco_shopify.shopify.planning.plan import PlanSettings, build_plan, check_plan
 
 NY = ("NY State Tax", 0.08875)
 STATE, CITY = ("NY State Tax", 0.04), ("New York City Tax", 0.045)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from shopify_simulator import schema
-from synco_shopify.shopify.order import parse_header
+from synco_shopify.shopify.reading.order import parse_header
 from synco_shopify.shopify.rules import (
     FINANCIAL_STATUS_LABELS,
     FULFILLMENT_STATUS_LABELS,

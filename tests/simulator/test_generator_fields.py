@@ -9,7 +9,7 @@ from graphql import (FieldNode, FragmentDefinitionNode, FragmentSpreadNode, Grap
 
 from shopify_simulator import schema
 from shopify_simulator.generator import generate
-from synco_shopify.shopify import documents
+from synco_shopify.shopify.api import documents
 
 SCHEMA = schema.load(schema.latest())
 NOW = datetime(2026, 6, 1, 12, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import pytest
 from sim_http import data, gql
 from shopify_simulator import schema
 from shopify_simulator.generator import generate
-from synco_shopify.shopify import documents
+from synco_shopify.shopify.api import documents
 
 
 @pytest.mark.parametrize("version", schema.versions())

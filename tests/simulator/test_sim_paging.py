@@ -46,7 +46,7 @@ def test_paging_5000_orders_by_250_returns_each_exactly_once(big_shop):
 
 
 def test_order_headers_page_through_5000_orders_in_a_few_seconds(big_shop):
-    from synco_shopify.shopify import documents
+    from synco_shopify.shopify.api import documents
 
     query, seen, after = documents.load("OrderHeaders"), 0, None
     started = time.perf_counter()

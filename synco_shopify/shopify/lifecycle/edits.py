@@ -7,8 +7,8 @@ are the difference of the line as sold at the two unit counts, so that the docum
 add up to the sale as Shopify now has it, to the cent.
 """
 from ..money import ZERO
-from ..plan import _item_charge, local_day
-from ..plan_current import Current
+from ..planning.plan import _item_charge, local_day
+from ..planning.plan_current import Current
 from .sold import removed_units, sold_line_item
 from .types import CREDIT_NOTE, EDIT, INVOICE, Document
 

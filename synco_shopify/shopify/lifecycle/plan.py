@@ -7,11 +7,11 @@ day; every successful transaction becomes a payment on its own day. Nothing held
 ever planned again, and a posted document is never changed.
 """
 from ..money import ZERO
-from ..order_types import OrderDataError
+from ..reading.order_types import OrderDataError
 from dataclasses import replace
 
-from ..plan import cash_rounding_line, local_day
-from ..plan_types import GIFT_CARD, PRODUCT, TIP
+from ..planning.plan import cash_rounding_line, local_day
+from ..planning.plan_types import GIFT_CARD, PRODUCT, TIP
 from .edits import edit_documents
 from .types import CREDIT_NOTE, INVOICE, REFUND, SALE, Document, LifecyclePlan
 

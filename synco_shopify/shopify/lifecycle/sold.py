@@ -15,8 +15,8 @@ cumulative rule of ``plan_current`` (the largest tax line takes any difference).
 from decimal import Decimal
 
 from ..money import ZERO, round_money
-from ..order_types import OrderDataError
-from ..plan_current import Current, refund_tax_shares
+from ..reading.order_types import OrderDataError
+from ..planning.plan_current import Current, refund_tax_shares
 
 
 def _where(order, line):
@@ -126,7 +126,7 @@ def refunded_line_item(order, line, refund, item):
 
 def refunded_shipping(order, shipping, refund, item):
     """What one refund takes back of a shipping line: an amount, with its tax split."""
-    from ..plan_current import shipping_refund_tax_shares
+    from ..planning.plan_current import shipping_refund_tax_shares
 
     taxes = shipping_refund_tax_shares(order, shipping)[refund.id]
     return Current(quantity=1, price_unit=item.subtotal, discount=ZERO, net=item.subtotal,

@@ -6,10 +6,10 @@ tips; a separate discount line always follows the line it discounts. ``check_pla
 """
 from zoneinfo import ZoneInfo
 
-from .money import ZERO
-from .order_types import OrderDataError, TaxLine
+from ..money import ZERO
+from ..reading.order_types import OrderDataError, TaxLine
 from .plan_check import check_plan, expected_totals
-from .lifecycle.sold import refunded_line_item, refunded_shipping, sold_line_item
+from ..lifecycle.sold import refunded_line_item, refunded_shipping, sold_line_item
 from .plan_current import Current
 from .plan_lines import charge_lines
 from .plan_types import (

@@ -10,9 +10,9 @@ Shopify's outstanding amount.
 """
 from decimal import Decimal
 
-from .lifecycle.sold import removed_units
+from ..lifecycle.sold import removed_units
 from .plan_current import refund_tax_shares, shipping_refund_tax_shares
-from .money import ZERO, is_rounded
+from ..money import ZERO, is_rounded
 from .plan_lines import by_tax_key, odoo_amount
 from .plan_types import ADJUSTMENT, CASH_ROUNDING, DISCOUNT, DUTY, FEE, GIFT_CARD, PRODUCT, SHIPPING, TIP, ExpectedTotals
 

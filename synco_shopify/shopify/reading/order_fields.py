@@ -5,7 +5,7 @@ side's currency, at that currency's digits.
 """
 from datetime import datetime, timezone
 
-from .money import ZERO, UnknownCurrency, currency_digits, is_rounded, to_decimal
+from ..money import ZERO, UnknownCurrency, currency_digits, is_rounded, to_decimal
 from .order_types import OrderDataError, TaxKey, TaxLine
 
 SIDES = ("shop", "presentment")

@@ -1,5 +1,5 @@
 """Reading an order's charges: line items, shipping lines, and the discounts allocated to them."""
-from .money import to_decimal
+from ..money import to_decimal
 from .order_fields import FieldReader
 from .order_types import DiscountAllocation, DiscountApplication, Duty, LineItem, ShippingLine
 

@@ -9,7 +9,7 @@ amount, and the charge keeps Shopify's tax minus that, so the pair sums to Shopi
 """
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from .money import ZERO, round_money
+from ..money import ZERO, round_money
 from .plan_types import DISCOUNT, PlanLine
 
 _PERCENT_STEP = Decimal("0.01")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .order import SIDES, TaxKey
+from ..reading.order import SIDES, TaxKey
 
 # PlanLine.kind values. Only PRODUCT lines carry a product key; the others map to service products.
 PRODUCT = "product"

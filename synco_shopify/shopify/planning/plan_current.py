@@ -14,8 +14,8 @@ prices are, as Shopify states line and shipping amounts.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .money import ZERO, round_money
-from .order import OrderDataError
+from ..money import ZERO, round_money
+from ..reading.order import OrderDataError
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Reading one order payload into typed, immutable values with Decimal money."""
