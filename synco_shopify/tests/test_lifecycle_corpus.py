@@ -72,6 +72,18 @@ class LifecycleStories(SyncoCase):
             credit = credits.filtered(lambda m, r=refund: m.shopify_source_gid == r["id"])
             if credit:
                 self.assertEqual(credit.invoice_date, day, f"{story}: credit note of {refund['id']}")
+        edits = {a["id"]: a for a in shopify.get("agreements") or () if a.get("__typename") == "OrderEditAgreement"}
+        for move in moves.filtered(lambda m: m.shopify_document_kind == "edit"):
+            happened = datetime.fromisoformat(edits[move.shopify_source_gid]["happenedAt"].replace("Z", "+00:00"))
+            self.assertEqual(move.invoice_date, happened.astimezone(self.tz).date(), f"{story}: {move.display_name}")
+        sale = invoices.filtered(lambda m: m.shopify_document_kind == "sale")
+        processed = datetime.fromisoformat(shopify["processedAt"].replace("Z", "+00:00")).astimezone(self.tz).date()
+        money_in = [datetime.fromisoformat((t.get("processedAt") or t["createdAt"]).replace("Z", "+00:00"))
+                    for t in shopify["transactions"] if t["kind"] in ("SALE", "CAPTURE") and t["status"] == "SUCCESS"]
+        expected_day = processed
+        if self.store.invoice_policy == "paid" and money_in:
+            expected_day = max(processed, min(money_in).astimezone(self.tz).date())
+        self.assertEqual(sale.invoice_date, expected_day, f"{story}: the sale invoice's date")
         for payment in order.payment_ids:
             txn = next(t for t in shopify["transactions"] if t["id"] == payment.shopify_transaction_gid)
             when = datetime.fromisoformat((txn.get("processedAt") or txn["createdAt"]).replace("Z", "+00:00"))
@@ -328,6 +340,37 @@ class TestLifecycleUnpaid(LifecycleStories):
                                         when=self.at("2026-11-22")),
         ])
         self.assertEqual(len(order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")), 1)
+
+
+    def test_edit_removing_a_line_before_invoicing_leaves_it_out_of_the_sale(self):
+        self.store.invoice_policy = "paid"
+        stored = next(o for o in self.sim.data.orders if o["id"] not in getattr(type(self), "_picked", ())
+                      and sum(1 for line in o["lineItems"] if line["currentQuantity"]) >= 2)
+        self.pick("source_web", exclude=[o["id"] for o in self.sim.data.orders if o is not stored])
+        removed = next(line for line in stored["lineItems"] if line["currentQuantity"])["id"]
+        order = self.story_on("edit removes a line before invoicing", stored, [
+            lambda gid: self.sim.edit(gid, set_quantity=[(removed, 0)], when=self.at("2026-11-24")),
+            lambda gid: self.sim.mark_as_paid(gid, when=self.at("2026-11-25")),
+        ])
+        invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")
+        self.assertNotIn(removed, invoice.invoice_line_ids.mapped("shopify_line_gid"))
+        self.assertEqual(invoice.invoice_date.isoformat(), "2026-11-25")
+
+    def test_invoice_only_store_waits_for_the_payment(self):
+        """Paid orders only, no sale order: an unpaid order stays to sync, with the reason,
+        and nothing is created; paid later, it is invoiced on the payment's day."""
+        self.store.write({"sale_order_mode": "none", "invoice_policy": "paid"})
+        stored = self.pick("source_web")[0]
+        order = self.list_orders([stored])
+        self.env["shopify.order.sync"]._sync_orders(order)
+        self.assertEqual(order.sync_state, "not_synced")
+        self.assertIn("Waiting for payment", order.sync_error)
+        self.assertFalse(order.invoice_ids or order.sale_order_id or order.payment_ids)
+        self.sim.mark_as_paid(stored["id"], when=self.at("2026-11-26"))
+        self.env["shopify.order.sync"]._sync_orders(order)
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        self.assertEqual(order.invoice_ids.invoice_date.isoformat(), "2026-11-26")
+        self.check(order, stored["id"], "invoice-only, paid later")
 
 
 @tagged("post_install", "-at_install", "synco")

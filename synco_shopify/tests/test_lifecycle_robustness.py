@@ -45,6 +45,27 @@ class TestUpdateFetchFailsHalfWay(SyncoCase):
 
 
 @tagged("post_install", "-at_install", "synco")
+class TestNullableShippingLineId(SyncoCase):
+    def test_a_shipping_line_without_id_does_not_fail_the_order(self):
+        """ShippingLine.id is nullable in Shopify's schema: such an order syncs, and a refund
+        of its shipping is credited on it."""
+        stored = next(o for o in self.pick("shipping_tax", 4) if len(o["shippingLines"]) == 1
+                      and o["displayFinancialStatus"] == "PAID")
+        self.sim.refund(stored["id"], shipping="full")
+        changed = self.sim.store.node(stored["id"])
+        changed["shippingLines"][0]["id"] = None
+        for refund in changed["refunds"]:
+            for item in refund["refundShippingLines"]:
+                item["shippingLine"] = {"id": None}  # the line it names has no id either
+        self.sim.upsert_orders([changed])
+        order = self.list_orders([stored])
+        self.env["shopify.order.sync"]._sync_orders(order)
+        self.assertEqual(order.sync_state, "synced", order.sync_error)
+        credit = order.invoice_ids.filtered(lambda m: m.move_type == "out_refund")
+        self.assertEqual(credit.invoice_line_ids.mapped("shopify_line_kind"), ["shipping"])
+
+
+@tagged("post_install", "-at_install", "synco")
 class TestUpdateRacingASync(SyncoCase):
     """Committed data in separate cursors (a test transaction is invisible to other
     connections), removed at the end."""

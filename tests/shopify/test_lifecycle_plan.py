@@ -280,3 +280,19 @@ def test_a_refund_without_created_at_is_dated_on_the_orders_update():
     payload["updatedAt"] = "2026-03-20T16:00:00Z"
     plan = build_plan(parse_order(payload), SETTINGS)
     assert plan.refunds[0].date == date(2026, 3, 20)
+
+
+def test_a_shipping_line_without_id_is_booked_and_its_refund_found():
+    """ShippingLine.id is nullable in Shopify's schema."""
+    b, _lamp = lamp_order()
+    ship = b.shipping_line("Standard", "10.00", taxes=[(*NY, "0.89")])
+    b.refund(shipping=[(ship, "10.00", "0.89")])
+    payload = b.build()
+    payload["shippingLines"]["nodes"][0]["id"] = None
+    payload["refunds"][0]["refundShippingLines"]["nodes"][0]["shippingLine"] = None
+    order = parse_order(payload)
+    plan = build_plan(order, SETTINGS)
+    assert check_plan(plan, order) == []
+    shipping = [line for line in plan.lines if line.kind == "shipping"]
+    assert [line.source_id for line in shipping] == [f"{order.header.id}/ShippingLine/0"]
+    assert [line.source_id for line in plan.refunds[0].lines] == [f"{order.header.id}/ShippingLine/0"]

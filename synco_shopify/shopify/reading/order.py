@@ -113,12 +113,14 @@ class _OrderReader(LineReader):
             for i, node in enumerate(self.nodes(p, "lineItems"))
         )
         shipping = tuple(
-            self.shipping_line(node, f"shippingLines.nodes[{i}]", applications)
+            self.shipping_line(node, f"shippingLines.nodes[{i}]", applications,
+                               fallback_id=f"{header.id}/ShippingLine/{i}")
             for i, node in enumerate(self.nodes(p, "shippingLines"))
             if not node.get("isRemoved")
         )
         refunds = tuple(self.refund(r, f"refunds[{i}]") for i, r in enumerate(self.items(p, "refunds")))
         rounding = p.get("totalCashRoundingAdjustment") or {}
+        refunds = self.name_unnamed_shipping(refunds, shipping)
         self.check_refund_targets(refunds, lines, shipping)
         return ShopifyOrder(
             header=header,
@@ -184,7 +186,7 @@ class _OrderReader(LineReader):
             ),
             shipping_lines=tuple(
                 RefundShippingLine(
-                    shipping_line_id=self.req(self.req(item, "shippingLine", where), "id", f"{where}.shippingLine"),
+                    shipping_line_id=(item.get("shippingLine") or {}).get("id"),
                     subtotal=self.money(item, "subtotalAmountSet", where),
                     tax=self.money(item, "taxAmountSet", where),
                 )
@@ -238,6 +240,25 @@ class _OrderReader(LineReader):
     def _optional_nodes(self, node, key):
         # Selected by the current documents; a payload from before (a stored one) has none.
         return _nodes_of(node.get(key))
+
+    def name_unnamed_shipping(self, refunds, shipping):
+        """ShippingLine.id is nullable in the schema: a line without one has a stand-in id (see
+        LineReader.shipping_line), and a refund of "the shipping line" with no id is of the
+        order's only shipping line; with several, which one cannot be told."""
+        from dataclasses import replace
+
+        out = []
+        for i, refund in enumerate(refunds):
+            items = []
+            for j, item in enumerate(refund.shipping_lines):
+                if item.shipping_line_id is None:
+                    if len(shipping) != 1:
+                        self.fail(f"refunds[{i}].refundShippingLines.nodes[{j}].shippingLine.id",
+                                  f"is missing, and the order has {len(shipping)} shipping lines to refund from")
+                    item = replace(item, shipping_line_id=shipping[0].id)
+                items.append(item)
+            out.append(replace(refund, shipping_lines=tuple(items)))
+        return tuple(out)
 
     def check_refund_targets(self, refunds, lines, shipping):
         line_ids = {line.id for line in lines}

@@ -90,9 +90,11 @@ class LineReader(FieldReader):
             custom_attributes=self.attributes(node),
         )
 
-    def shipping_line(self, node, path, applications):
+    def shipping_line(self, node, path, applications, fallback_id=None):
+        # ShippingLine.id is nullable in the schema: such a line gets a stand-in id, stable for
+        # the order (its place among the order's shipping lines), so that it is booked.
         return ShippingLine(
-            id=self.req(node, "id", path),
+            id=node.get("id") or fallback_id or self.req(node, "id", path),
             title=self.req(node, "title", path),
             code=self.text(node, "code"),
             source=self.text(node, "source"),

@@ -93,7 +93,7 @@ class LineItem:
 
 @dataclass(frozen=True)
 class ShippingLine:
-    id: str  # nullable in the schema, but refunds name the line by it: required here
+    id: str  # nullable in the schema: "<order gid>/ShippingLine/<index>" stands in for a missing one
     title: str
     code: str | None
     source: str | None
@@ -145,7 +145,7 @@ class RefundLineItem:
 
 @dataclass(frozen=True)
 class RefundShippingLine:
-    shipping_line_id: str
+    shipping_line_id: str | None  # None only while reading: the order's only shipping line then
     subtotal: Decimal
     tax: Decimal
 
