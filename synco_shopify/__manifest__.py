@@ -11,6 +11,7 @@
     "data": [
         "security/synco_security.xml",
         "security/ir.model.access.csv",
+        "security/synco_webhook_security.xml",
         "data/shopify_status_data.xml",
         "data/product_data.xml",
         "data/product_lifecycle_data.xml",
@@ -18,6 +19,7 @@
         "data/ir_cron_data.xml",
         "views/shopify_order_views.xml",
         "views/shopify_store_views.xml",
+        "views/shopify_store_webhook_views.xml",
         "views/order_import_wizard_views.xml",
         "views/sale_order_views.xml",
         "views/menus.xml",
