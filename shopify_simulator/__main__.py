@@ -22,13 +22,18 @@ def main(argv=None):
     parser.add_argument("--token-ttl", type=int, default=86400, help="lifetime of client-credentials tokens (s)")
     parser.add_argument("--shop", default="synco-demo.myshopify.com")
     parser.add_argument("--currency", default="USD", help="the shop's currency (USD, EUR, GBP, CAD, AUD, JPY)")
+    parser.add_argument("--webhook-secret", help="signs webhooks when no --client-secret is given")
+    parser.add_argument("--webhook-retry-scale", type=float, default=0.001,
+                        help="Shopify's 4 hours of webhook retries times this (0.001: about 14 s)")
+    parser.add_argument("--webhook-timeout", type=float, default=5.0, help="seconds a webhook receiver has to answer")
     args = parser.parse_args(argv)
     try:
         sim = Simulator(
             orders=args.orders, seed=args.seed, token=args.token, plan=args.plan,
             taxes_included=args.taxes_included, scenario=args.scenario, client_id=args.client_id,
             client_secret=args.client_secret, token_ttl=args.token_ttl, shop=args.shop,
-            host=args.host, port=args.port, currency=args.currency,
+            host=args.host, port=args.port, currency=args.currency, webhook_secret=args.webhook_secret,
+            webhook_retry_scale=args.webhook_retry_scale, webhook_timeout=args.webhook_timeout,
         )
     except ValueError as refused:
         parser.error(str(refused))

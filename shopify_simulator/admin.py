@@ -31,7 +31,7 @@ def access_token(sim, raw, content_type):
 
 
 def control(sim, method, path, raw):
-    """The test hooks: faults, stats, extra orders, the clock, bulk result files."""
+    """The test hooks: faults, stats, extra orders, webhooks, the clock, bulk result files."""
     try:
         if path == "/__simulator__/faults":
             if method == "POST":
@@ -51,6 +51,11 @@ def control(sim, method, path, raw):
             if not isinstance(orders, list):
                 raise ValueError("POST a JSON list of orders")
             return Reply(200, {"upserted": len(sim.upsert_orders(orders))})
+        if path == "/__simulator__/webhooks" and method == "GET":
+            return Reply(200, {"subscriptions": sim.webhooks.subscriptions.all(),
+                               "deliveries": sim.webhooks.deliveries()})
+        if path == "/__simulator__/webhooks/wait" and method == "POST":
+            return Reply(200, {"idle": sim.webhooks.wait_idle(float((_json(raw) or {}).get("timeout", 10)))})
         if path == "/__simulator__/clock":
             if method == "POST":
                 body = _json(raw) or {}

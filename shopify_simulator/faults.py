@@ -10,7 +10,8 @@ At most one fault that replaces the answer (5xx, 429, drop, throttle) fires per
 request; ``slow`` delays the answer and combines with any of them.
 ``metafield_user_errors`` is drawn only by requests that run ``metafieldsSet``,
 ``bulk_slow`` (a bulk operation stays RUNNING ``delay`` seconds longer) only by
-``bulkOperationRunQuery``.
+``bulkOperationRunQuery``. The ``webhook_*`` kinds are drawn once per webhook delivery (one topic
+to one subscription), never by requests (webhooks/delivery.py).
 """
 import random
 import threading
@@ -23,6 +24,10 @@ KINDS = {
     "throttle": {},
     "metafield_user_errors": {"code": "INTERNAL_ERROR", "message": "Internal error. Please try again."},
     "bulk_slow": {"delay": 1.0},
+    "webhook_drop": {},  # never sent
+    "webhook_duplicate": {},  # sent twice, same webhook id
+    "webhook_out_of_order": {},  # held until the next delivery was sent
+    "webhook_bad_signature": {},  # X-Shopify-Hmac-Sha256 made with another key
 }
 ANSWERING = ("http_5xx", "http_429", "drop", "throttle")
 MAX_DELAY = 60.0

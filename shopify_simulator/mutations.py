@@ -1,6 +1,8 @@
 """The mutations the simulator runs: metafields, bulk operations, and the order mutations of
-lifecycle/ (refunds, cancellation, edits, captures, payments marked by hand)."""
+lifecycle/ (refunds, cancellation, edits, captures, payments marked by hand), and webhook
+subscriptions (webhooks/)."""
 from .lifecycle import LIFECYCLE_MUTATIONS
+from .webhooks.graphql import WEBHOOK_MUTATIONS
 
 
 
@@ -38,4 +40,5 @@ MUTATIONS = {
     ("Mutation", "bulkOperationRunQuery"): _bulk_run_query,
     ("Mutation", "bulkOperationCancel"): _bulk_cancel,
     **LIFECYCLE_MUTATIONS,
+    **WEBHOOK_MUTATIONS,
 }

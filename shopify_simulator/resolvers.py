@@ -14,6 +14,7 @@ from .mutations import MUTATIONS
 from .paging import POSITION, page_size, paginate, position_entries
 from .search import compile_query
 from .store import select
+from .webhooks.graphql import WEBHOOK_SUBSCRIPTION, all_subscriptions, keep as keep_subscription
 
 
 class NotImplementedBySimulator(Exception):
@@ -218,6 +219,17 @@ def _agreements(source, info, args):
     return _page(info, args, position_entries(found), POSITION)
 
 
+def _webhook_subscriptions_count(source, info, args):
+    ctx = info.context
+    listing = select(all_subscriptions(ctx.sim), WEBHOOK_SUBSCRIPTION, WEBHOOK_SUBSCRIPTION.sort_keys["ID"],
+                     args.get("query"), ctx.sim.store.env)
+    ctx.note_search(info, args.get("query"), listing)
+    count, limit = len(listing.entries), args.get("limit")
+    if limit is not None and count > limit:
+        return {"count": limit, "precision": "AT_LEAST"}
+    return {"count": count, "precision": "EXACT"}
+
+
 def _keep_active(location, args):
     return args.get("includeInactive") or location.get("isActive", True)
 
@@ -239,6 +251,10 @@ RESOLVERS = {
     ("QueryRoot", "locations"): _listing(resources.LOCATION, keep=_keep_active),
     ("QueryRoot", "bulkOperation"): _by_id("BulkOperation"),
     ("QueryRoot", "bulkOperations"): _listing(resources.BULK_OPERATION, objects=lambda sim: sim.bulk.all()),
+    ("QueryRoot", "webhookSubscription"): _by_id("WebhookSubscription"),
+    ("QueryRoot", "webhookSubscriptions"): _listing(WEBHOOK_SUBSCRIPTION, objects=all_subscriptions,
+                                                    keep=keep_subscription),
+    ("QueryRoot", "webhookSubscriptionsCount"): _webhook_subscriptions_count,
     ("QueryRoot", "metafieldDefinitions"): _metafield_definitions,
     ("Metafield", "owner"): _metafield_owner,
     ("Metafield", "definition"): _metafield_definition,

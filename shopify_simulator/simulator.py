@@ -14,6 +14,7 @@ from .metafields import Metafields
 from .server import SimulatorServer, require_loopback
 from .stats import Stats
 from .store import ShopStore
+from .webhooks import Webhooks
 
 
 def _shop_data(seed, orders, taxes_included, scenario, now, shop, currency):
@@ -33,13 +34,22 @@ class Simulator:
     """A Shopify Admin API stand-in for one shop.
 
     ``scenario`` is a scenario JSON path (or an already loaded ShopData) used
-    instead of generating ``orders`` orders from ``seed``.
+    instead of generating ``orders`` orders from ``seed``. Webhooks are signed with
+    ``client_secret`` (the app's secret, as Shopify does) or else ``webhook_secret``; retries wait
+    Shopify's 4 hours times ``webhook_retry_scale``; a receiver has ``webhook_timeout`` s to answer.
     """
 
     def __init__(self, orders=200, seed=1, token="shpat_test", plan="standard", taxes_included=False,
                  scenario=None, client_id=None, client_secret=None, token_ttl=86400,
-                 shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None, currency="USD"):
+                 shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None, currency="USD",
+                 webhook_secret=None, webhook_retry_scale=0.001, webhook_timeout=5.0):
         require_loopback(host)
+        if client_secret and webhook_secret and client_secret != webhook_secret:
+            raise ValueError("Shopify signs webhooks with the app's client secret: give client_secret or "
+                             "webhook_secret, or the same value for both")
+        if webhook_retry_scale < 0 or webhook_timeout <= 0:
+            raise ValueError("webhook_retry_scale must be 0 or more and webhook_timeout more than 0")
+        self.seed = seed
         self.host, self.port = host, port
         self.clock = Clock(now)
         self.counters = Stats()
@@ -51,11 +61,14 @@ class Simulator:
         self.auth = Auth(token, client_id, client_secret, token_ttl)
         self.bucket = LeakyBucket(plan)
         self.gateway = Gateway(self, self.auth, self.bucket)
+        self.webhooks = Webhooks(self, client_secret or webhook_secret, webhook_retry_scale, webhook_timeout,
+                                 shop_domain=self.store.shop.get("myshopifyDomain") or shop)
         self._server = None
         self._thread = None
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self):
+        self.webhooks.start()
         if self._server is None:
             schemas.load(schemas.latest())  # built once per process (~1 s): not inside the first request
             self._server = SimulatorServer((self.host, self.port), self)
@@ -68,6 +81,7 @@ class Simulator:
         return self
 
     def stop(self):
+        self.webhooks.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.close_connections()
@@ -101,6 +115,20 @@ class Simulator:
     def upsert_orders(self, orders):
         return self.store.upsert_orders(orders)
 
+    def new_order(self, seed=None):
+        """Places one realistic generated order now, numbered after the shop's last one, with fresh
+        ids, through the same path as ``POST /__simulator__/orders`` (so it fires orders/create).
+        ``seed`` draws it; None draws from the shop's seed and the new number. Returns it as stored."""
+        from .generator.fresh import fresh_order, with_fresh_ids
+
+        number = max((o.get("number") or 0 for o in self.store.objects("Order")), default=1000) + 1
+        shop = self.store.shop
+        order = fresh_order(f"{self.seed}-{number}" if seed is None else seed, number, self.clock.now(),
+                            shop_currency=shop.get("currencyCode") or "USD",
+                            taxes_included=bool(shop.get("taxesIncluded")))
+        order = with_fresh_ids(order, self.lifecycle.gid)
+        return self.upsert_orders([order])[0]
+
     def metafield(self, owner_id, namespace, key):
         return self.metafields.get(owner_id, namespace, key)
 
@@ -119,7 +147,7 @@ class Simulator:
         if gid == self.store.shop.get("id"):
             return self.store.shop
         return (self.store.node(gid) or self.metafields.node(gid) or self.bulk.get(gid)
-                or self._refund(gid))
+                or self.webhooks.subscriptions.get(gid) or self._refund(gid))
 
     def _refund(self, gid):
         """Refund implements Node: ``nodes(ids:)`` reaches a refund by its id, as Shopify's does."""

@@ -41,6 +41,9 @@ class ShopStore:
         self._cache = OrderedDict()
         self._cache_lock = threading.Lock()
         self.version = 0
+        # Called as listener(before, after) for every order added or replaced, inside the swap so
+        # that listeners see changes in the order they happened (webhooks/ queues them, cheaply).
+        self.order_listeners = []
         self.env = SearchEnv(clock.now, ZoneInfo(data.shop.get("ianaTimezone") or "UTC"))
         self._orders = {order["id"]: with_lifecycle_fields(order) for order in data.orders}
         self._others = {}
@@ -111,12 +114,18 @@ class ShopStore:
                 raise ValueError(f"An order needs an id gid://shopify/Order/<n>, got {order.get('id')!r}")
             fresh.append(with_lifecycle_fields({"updatedAt": now, **copy.deepcopy(order)}))
         with self._lock:
-            merged = dict(self._orders)
+            before = self._orders
+            merged = dict(before)
             merged.update((order["id"], order) for order in fresh)
             self._orders = merged
             self.version += 1
+            for order in fresh:
+                self._notify(before.get(order["id"]), order)
         return fresh
 
+    def _notify(self, before, after):
+        for listener in self.order_listeners:
+            listener(before, after)
 
     def mutate_order(self, gid, change):
         """Runs ``change(copy)`` on a private copy of one order; swaps the copy in when it returns
@@ -133,6 +142,7 @@ class ShopStore:
                     merged[gid] = clone
                     self._orders = merged
                     self.version += 1
+                    self._notify(order, clone)
             return result
 
 

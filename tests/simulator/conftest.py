@@ -31,3 +31,25 @@ def make_simulator():
     yield make
     for sim in started:
         sim.stop()
+
+
+@pytest.fixture
+def make_receiver():
+    """``make_receiver(answers=(), delay=0)`` -> a webhook receiver on 127.0.0.1 (sim_webhooks),
+    closed after the test."""
+    from sim_webhooks import Receiver
+
+    made = []
+
+    def make(**kwargs):
+        made.append(Receiver(**kwargs))
+        return made[-1]
+
+    yield make
+    for one in made:
+        one.close()
+
+
+@pytest.fixture
+def receiver(make_receiver):
+    return make_receiver()
