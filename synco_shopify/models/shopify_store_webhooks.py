@@ -47,7 +47,7 @@ class ShopifyStore(models.Model):
         for store in self:
             url = f"{base.rstrip('/')}/synco/webhook/{store.webhook_token}" if store.webhook_token else False
             store.webhook_callback_url = url
-            store.webhook_url_warning = url and _public_https_warning(url)
+            store.webhook_url_warning = url and _public_https_warning(store.env, url)
 
     def _compute_webhook_last_delivery(self):
         last = dict(self.env["shopify.webhook.delivery"].sudo()._read_group(
@@ -96,10 +96,17 @@ class ShopifyStore(models.Model):
             raise RetryableJobError(str(exc), seconds=30) from None
         self.env["shopify.order.import"]._upsert_page(self, headers)
         order = self.env["shopify.order"].search([("store_id", "=", self.id), ("shopify_gid", "=", order_gid)])
-        self.env["shopify.webhook.delivery"].search(
-            [("store_id", "=", self.id), ("order_gid", "=", order_gid), ("state", "=", "queued")]).state = "done"
+        deliveries = self.env["shopify.webhook.delivery"].search(
+            [("store_id", "=", self.id), ("order_gid", "=", order_gid), ("state", "=", "queued")])
+        deliveries.state = "done"
         if not order:
             return _("Shopify does not return order %s", order_gid)
+        # updatedAt has whole seconds: a change in the same second as the payload a sync applied
+        # looks unchanged to the header. A delivery says something changed: one not older than
+        # what was applied makes the order changed (an update with nothing to do is harmless).
+        news = max((d.shopify_updated_at for d in deliveries if d.shopify_updated_at), default=None)
+        if order.sync_state == "synced" and news and order.synced_updated_at and news >= order.synced_updated_at:
+            order.sync_state = "changed"
         queued = ((order.sync_state == "not_synced" and order.eligible and self.auto_sync)
                   or (order.sync_state == "changed" and self.auto_apply_changes))
         if queued:
@@ -147,21 +154,21 @@ class ShopifyStore(models.Model):
         return True
 
 
-def _public_https_warning(url):
+def _public_https_warning(env, url):
     """Why Shopify could not deliver to ``url``, or False: it delivers to public https only."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     problems = []
     if parts.scheme != "https":
-        problems.append(_("it is not https"))
+        problems.append(env._("it is not https"))
     try:
         address = ipaddress.ip_address(host)
         private = not address.is_global
     except ValueError:
         private = host in ("localhost",) or host.endswith((".local", ".localhost", ".internal")) or "." not in host
     if private:
-        problems.append(_("%s is not a public host", host or "(no host)"))
+        problems.append(env._("%s is not a public host", host or "(no host)"))
     if not problems:
         return False
-    return _("Shopify delivers webhooks to public https addresses only, and this one (from web.base.url) "
+    return env._("Shopify delivers webhooks to public https addresses only, and this one (from web.base.url) "
              "fails that: %s. Deliveries will not arrive; the catch-up still polls.", "; ".join(problems))
