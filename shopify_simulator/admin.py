@@ -51,6 +51,11 @@ def control(sim, method, path, raw):
             if not isinstance(orders, list):
                 raise ValueError("POST a JSON list of orders")
             return Reply(200, {"upserted": len(sim.upsert_orders(orders))})
+        if path == "/__simulator__/orders/new" and method == "POST":
+            # One realistic new order, as a checkout makes it (fires orders/create): the demo's
+            # one-command order.
+            order = sim.new_order((_json(raw) or {}).get("seed"))
+            return Reply(200, {"id": order["id"], "name": order["name"]})
         if path == "/__simulator__/webhooks" and method == "GET":
             return Reply(200, {"subscriptions": sim.webhooks.subscriptions.all(),
                                "deliveries": sim.webhooks.deliveries()})

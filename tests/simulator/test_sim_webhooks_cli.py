@@ -35,3 +35,11 @@ def test_the_cli_signs_webhooks_with_the_given_secret():
         process.terminate()
         process.wait(timeout=10)
         receiver.close()
+
+
+def test_a_new_order_through_the_admin_endpoint(make_simulator):
+    import requests
+
+    sim = make_simulator(orders=5, seed=3)
+    answer = requests.post(f"{sim.base_url}/__simulator__/orders/new", json={}, timeout=5).json()
+    assert answer["id"].startswith("gid://shopify/Order/") and sim.store.node(answer["id"])["name"] == answer["name"]
