@@ -2,6 +2,7 @@
 unsigned, forged, oversized and unknown ones are refused and leave nothing; the job refreshes
 the order and follows the store's rules; a store of company B never touches company A."""
 import json
+from datetime import datetime, timezone
 
 from odoo.tests import HttpCase, tagged
 
@@ -19,13 +20,14 @@ class TestWebhookIntake(HttpCase, SyncoCase):
         cls.store.sudo().webhook_secret = SECRET
 
     def deliver(self, stored, *, webhook_id, topic="orders/updated", secret=SECRET, body=None, store=None,
-                updated_at=None, sign=True):
+                updated_at=None, sign=True, triggered_at=None):
         store = store or self.store
         body = body if body is not None else json.dumps({
             "id": int(stored["id"].rsplit("/", 1)[-1]), "admin_graphql_api_id": stored["id"],
             "updated_at": updated_at or stored["updatedAt"]}).encode()
         headers = {"X-Shopify-Topic": topic, "X-Shopify-Webhook-Id": webhook_id, "X-Shopify-Event-Id": webhook_id,
-                   "X-Shopify-Shop-Domain": store.shop_domain, "Content-Type": "application/json"}
+                   "X-Shopify-Shop-Domain": store.shop_domain, "Content-Type": "application/json",
+                   "X-Shopify-Triggered-At": triggered_at or datetime.now(timezone.utc).isoformat()}
         if sign:
             headers["X-Shopify-Hmac-Sha256"] = signature(secret, body)
         return self.url_open(f"/synco/webhook/{store.webhook_token}", data=body, headers=headers)
@@ -51,12 +53,15 @@ class TestWebhookIntake(HttpCase, SyncoCase):
         self.assertEqual(self.deliver(stored, webhook_id="w-forged", secret="not-the-secret").status_code, 401)
         big = b"{" + b" " * (MAX_BODY_BYTES + 1) + b"}"
         self.assertEqual(self.deliver(stored, webhook_id="w-big", body=big).status_code, 413)
+        # a signed body replayed under a new webhook id, long after Shopify made it
+        replay = self.deliver(stored, webhook_id="w-replay", triggered_at="2026-01-01T00:00:00Z")
+        self.assertEqual(replay.status_code, 400)
         unknown = self.url_open("/synco/webhook/not-a-token", data=b"{}", headers={"X-Shopify-Topic": "orders/updated"})
         self.assertEqual(unknown.status_code, 404)
         self.assertFalse(Delivery.search([("store_id", "=", self.store.id)]))
         self.assertFalse(self.jobs())
         self.store.invalidate_recordset(["webhook_refused_count"])
-        self.assertEqual(self.store.webhook_refused_count, refused_before + 2)
+        self.assertEqual(self.store.webhook_refused_count, refused_before + 3)
 
     def test_a_duplicate_delivery_queues_one_job(self):
         stored = self.pick("source_web")[0]
@@ -64,6 +69,8 @@ class TestWebhookIntake(HttpCase, SyncoCase):
             self.assertEqual(self.deliver(stored, webhook_id="w-dup").status_code, 200)
         deliveries = self.env["shopify.webhook.delivery"].search([("webhook_id", "=", "w-dup")])
         self.assertEqual(len(deliveries), 1)
+        self.store.invalidate_recordset(["webhook_last_delivery_at"])
+        self.assertEqual(self.store.webhook_last_delivery_at, deliveries.create_date, "the store shows it")
         self.assertEqual(len(self.jobs()), 1)
         # another delivery for the same order while its job is pending: recorded, same job
         self.assertEqual(self.deliver(stored, webhook_id="w-other", topic="orders/create").status_code, 200)
@@ -107,3 +114,17 @@ class TestWebhookIntake(HttpCase, SyncoCase):
         touched = self.env["shopify.order"].search([("shopify_gid", "=", stored["id"])])
         self.assertEqual(touched.store_id, store_b)
         self.assertEqual(touched.company_id, other)
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestWebhookAddress(SyncoCase):
+    def test_the_store_warns_when_shopify_cannot_reach_its_address(self):
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param("web.base.url", "http://localhost:8069")
+        self.store.invalidate_recordset(["webhook_callback_url", "webhook_url_warning"])
+        self.assertTrue(self.store.webhook_callback_url.startswith("http://localhost:8069/synco/webhook/"))
+        self.assertIn("it is not https", self.store.webhook_url_warning)
+        self.assertIn("localhost is not a public host", self.store.webhook_url_warning)
+        Param.set_param("web.base.url", "https://erp.example.com")
+        self.store.invalidate_recordset(["webhook_callback_url", "webhook_url_warning"])
+        self.assertFalse(self.store.webhook_url_warning)

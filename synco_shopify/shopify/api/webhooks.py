@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 # What the intake subscribes to. orders/updated fires on every change of an order (a
 # payment, a refund, an edit, a cancellation, a fulfilment), so with orders/create it
@@ -20,6 +20,9 @@ TOPICS = ("ORDERS_CREATE", "ORDERS_UPDATED")
 # and when it changed (Shopify keeps only these top-level fields of the payload).
 INCLUDE_FIELDS = ("id", "admin_graphql_api_id", "updated_at")
 MAX_BODY_BYTES = 256 * 1024  # with INCLUDE_FIELDS a delivery is tiny; anything this big is not ours
+# Shopify retries a delivery for 4 hours. Its headers are not signed, only its body: a signed
+# body replayed under a new webhook id is refused once it was triggered longer ago than that.
+MAX_AGE = timedelta(hours=6)
 
 
 def signature(secret, body):
@@ -47,8 +50,11 @@ class BadDelivery(ValueError):
     """A signed delivery the intake cannot use (the message says why)."""
 
 
-def read_delivery(headers, body):
+def read_delivery(headers, body, now=None):
     """The delivery's facts from Shopify's headers and its JSON body."""
+    triggered_at = _when(headers.get("X-Shopify-Triggered-At"))
+    if triggered_at and triggered_at < (now or datetime.now(timezone.utc)) - MAX_AGE:
+        raise BadDelivery(f"triggered at {triggered_at.isoformat()}, longer ago than Shopify retries: a replay")
     topic = headers.get("X-Shopify-Topic")
     webhook_id = headers.get("X-Shopify-Webhook-Id")
     if not topic or not webhook_id:
@@ -66,7 +72,7 @@ def read_delivery(headers, body):
         gid = _order_gid(payload.get("id"))
     return Delivery(topic=topic, webhook_id=webhook_id, event_id=headers.get("X-Shopify-Event-Id"),
                     order_gid=gid, updated_at=_when(payload.get("updated_at")),
-                    triggered_at=_when(headers.get("X-Shopify-Triggered-At")))
+                    triggered_at=triggered_at)
 
 
 def _order_gid(value):
