@@ -34,7 +34,7 @@ def plan_lifecycle(order, plan, held, policy, settings):
         raise OrderDataError(
             f"Nothing to book: Shopify order {plan.shopify_name} was cancelled or refunded before any "
             f"money came in (its current total is {plan.expected.total} {plan.currency}).")
-    actions = {"documents": [], "notes": []}
+    actions = {"documents": []}
     sale = held.document(plan.order_id, INVOICE)
     wants_invoice = policy.invoice and (not policy.paid_only or bool(money_in))
     invoiced = sale is not None or wants_invoice
@@ -76,7 +76,7 @@ def plan_lifecycle(order, plan, held, policy, settings):
         _check_ledger(plan, held, actions["documents"])
     return LifecyclePlan(
         create_sale_order=create_so, sale_order_lines=so_lines, cancel_sale_order=cancel_so,
-        documents=tuple(actions["documents"]), payments=payments, waiting=waiting, notes=tuple(actions["notes"]),
+        documents=tuple(actions["documents"]), payments=payments, waiting=waiting,
     )
 
 

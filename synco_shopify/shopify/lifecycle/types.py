@@ -5,7 +5,7 @@ refund's credit note by the Refund GID, an edit's further invoice or credit note
 OrderEditAgreement GID, a payment by the transaction GID. An action whose key Odoo
 already holds is simply absent from the next plan, so applying a plan twice does nothing.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -46,10 +46,6 @@ class Held:
     def document(self, key, move_type):
         return next((d for d in self.documents if d.key == key and d.move_type == move_type), None)
 
-    @property
-    def invoiced(self):
-        return any(d.kind == SALE for d in self.documents)
-
 
 @dataclass(frozen=True)
 class BookingPolicy:
@@ -86,7 +82,6 @@ class LifecyclePlan:
     documents: tuple[Document, ...] = ()
     payments: tuple = ()  # PlanPayment not registered yet
     waiting: str | None = None  # why the sale is not invoiced yet
-    notes: tuple[str, ...] = field(default_factory=tuple)  # what the history should say besides
 
     @property
     def empty(self):
