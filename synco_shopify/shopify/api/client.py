@@ -8,6 +8,7 @@ request timeout plus the budget.
 import ipaddress
 import logging
 import random
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -26,8 +27,10 @@ from .errors import (
     InvalidDocument,
     MaxCostExceeded,
     QueryError,
+    RedirectRefused,
     ShopifyError,
     ShopifyUnavailable,
+    ShopUnreachable,
     Throttled,
     UserErrors,
 )
@@ -41,6 +44,9 @@ STATUS_HINTS = {
     402: "the shop is frozen for an unpaid Shopify bill; the merchant must settle it",
     423: "the shop is locked by Shopify; the merchant must contact Shopify support",
 }
+# A shop's Admin API lives on its myshopify host name, nowhere else: one DNS label
+# (letters, digits, inner hyphens) under myshopify.com.
+SHOP_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.myshopify\.com")
 
 
 @dataclass
@@ -62,12 +68,15 @@ class Counters:
 class _Retry(Exception):
     """One attempt failed in a way that may succeed later."""
 
-    def __init__(self, cause, *, throttled=False, delay=None, maybe_applied=False):
+    def __init__(self, cause, *, throttled=False, delay=None, maybe_applied=False, unreachable=False):
         super().__init__(cause)
         self.cause = cause
         self.throttled = throttled
         self.delay = delay
         self.maybe_applied = maybe_applied
+        # The request never reached the server (refused, no answer to connect, unknown
+        # host): the address is the likelier culprit, not Shopify.
+        self.unreachable = unreachable
 
 
 class _Rejected(Exception):
@@ -82,14 +91,13 @@ class ShopifyClient:
     def __init__(self, shop_domain, api_version, credentials, *, base_url=None, timeout=(5, 30),
                  max_retry_seconds=60, session=None, sleep=time.sleep, clock=time.monotonic,
                  logger=None):
-        if not shop_domain or "/" in shop_domain:
-            raise ConfigurationError(
-                f"Shop domain {shop_domain!r} is not a host name such as my-shop.myshopify.com."
-            )
+        shop_domain = checked_shop_domain(shop_domain)
         self.shop_domain = shop_domain
         self.api_version = api_version
         self.credentials = credentials
         self.base_url = checked_url(base_url or f"https://{shop_domain}")
+        # host[:port] of where requests go, named by the errors that concern the address.
+        self.address = urlsplit(self.base_url).netloc
         self.graphql_url = f"{self.base_url}/admin/api/{api_version}/graphql.json"
         self.timeout = timeout
         self.max_retry_seconds = max_retry_seconds
@@ -174,6 +182,8 @@ class ShopifyClient:
                 if self.clock() + delay > deadline:
                     if retry.throttled:
                         raise Throttled(op.name, waited) from None
+                    if retry.unreachable:
+                        raise ShopUnreachable(self.address, retry.cause, waited=waited if attempt else None) from None
                     raise ShopifyUnavailable(op.name, retry.cause, waited=waited) from None
                 self.log.warning("Shopify %s on %s: %s; retrying in %.1f s",
                                  self.shop_domain, op.name, retry.cause, delay)
@@ -200,11 +210,17 @@ class ShopifyClient:
                     "User-Agent": USER_AGENT,
                 },
                 timeout=self._timeout_until(deadline),
+                # The token goes to this URL and nowhere else: a redirect (to plain http,
+                # another host) would carry it there. A redirect is a configuration error.
+                allow_redirects=False,
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             # A refused connection never reached Shopify; anything later might have run.
-            reached = not isinstance(exc, requests.ConnectTimeout) and not _refused(exc)
-            raise _Retry(f"connection failed: {type(exc).__name__}", maybe_applied=reached) from None
+            unreachable = _not_reached(exc)
+            if unreachable:
+                raise _Retry(unreachable, unreachable=True) from None
+            raise _Retry(f"connection failed: {type(exc).__name__}", maybe_applied=True) from None
+        self._refuse_redirect(response, self.graphql_url)
         data = self._read(op, key, response, token)
         if op.is_mutation:
             _check_user_errors(op, data)
@@ -257,15 +273,21 @@ class ShopifyClient:
 
     def _grant(self, form):
         """POST the client-credentials grant; used by auth.ClientCredentials."""
+        url = f"{self.base_url}/admin/oauth/access_token"
         try:
             response = self.session.post(
-                f"{self.base_url}/admin/oauth/access_token",
+                url,
                 data=form,
                 headers={"Accept": "application/json", "User-Agent": USER_AGENT},
                 timeout=self.timeout,
+                allow_redirects=False,  # the form carries the client secret
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
+            unreachable = _not_reached(exc)
+            if unreachable:
+                raise _Retry(unreachable, unreachable=True) from None
             raise _Retry(f"access-token request failed: {type(exc).__name__}") from None
+        self._refuse_redirect(response, url)
         if response.status_code in (400, 401, 403):
             raise AuthenticationError(
                 self.shop_domain,
@@ -280,6 +302,13 @@ class ShopifyClient:
         if not answer.get("access_token"):
             raise AuthenticationError(self.shop_domain, "Shopify returned no access token")
         return answer
+
+    def _refuse_redirect(self, response, url):
+        """A 3xx is never followed: what was sent (a token, a client secret) would be sent
+        again to wherever the answer points. Nothing retries it: the address is wrong."""
+        if 300 <= response.status_code < 400:
+            target = response.headers.get("Location") or "(no Location header)"
+            raise RedirectRefused(url, response.status_code, target)
 
     def _wait_for_bucket(self, key):
         wait = self.bucket.wait_before(key)
@@ -366,21 +395,62 @@ def _located(error):
     return f"{error.get('message', '?')}" + (f" ({at})" if at else "")
 
 
-def _refused(exc):
+def _not_reached(exc):
+    """Why a request that failed never reached the server (a short phrase), or None when
+    it may have: a timeout to connect, a refused connection, a host name that does not
+    resolve."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return "no answer to the connection"
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
-    return isinstance(reason, NewConnectionError)
+    if not isinstance(reason, NewConnectionError):
+        return None
+    text = str(reason)
+    if "Name or service not known" in text or "getaddrinfo" in text or "nodename nor servname" in text \
+            or "Temporary failure in name resolution" in text:
+        return "host name not found"
+    if "refused" in text.lower():
+        return "connection refused"
+    return "could not connect"
+
+
+def checked_shop_domain(domain):
+    """``domain`` lowercased and stripped, if it is a shop's host name
+    (``my-shop.myshopify.com``): nothing else (a path, a port, ``user@host``, spaces,
+    another domain) ever becomes part of the URL the token is sent to."""
+    cleaned = domain.strip().lower() if isinstance(domain, str) else ""
+    if len(cleaned) <= 253 and SHOP_DOMAIN.fullmatch(cleaned):
+        return cleaned
+    shown = repr(domain if not isinstance(domain, str) or len(domain) <= 80 else domain[:80] + "…")
+    raise ConfigurationError(
+        f"Shop domain {shown} is not a Shopify host name such as my-shop.myshopify.com "
+        "(letters, digits and hyphens, then .myshopify.com; no scheme, path, port or spaces)."
+    )
 
 
 def checked_url(url):
     """``url`` without its trailing slash, if the token or data may travel there."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018  a port that is not a number raises ValueError
+    except ValueError:
+        raise ConfigurationError(f"Refusing {_shown(url)}: it is not a URL.") from None
+    if (parts.username is not None or parts.password is not None or parts.query or parts.fragment
+            or not host or any(c.isspace() or c == "\\" for c in url)):
+        raise ConfigurationError(
+            f"Refusing {_shown(url)}: an API URL is a scheme, a host, an optional port and path, "
+            "with no user name, query, fragment, spaces or backslashes."
+        )
     if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
         return url.rstrip("/")
     raise ConfigurationError(
         f"Refusing {parts.scheme}://{host}: the access token may only travel over https "
         "(plain http is accepted for loopback test servers only)."
     )
+
+
+def _shown(text, limit=80):
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def _is_loopback(host):

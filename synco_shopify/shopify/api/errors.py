@@ -13,9 +13,28 @@ class ConfigurationError(ShopifyError, ValueError):
     """The client was set up with values it must not use (e.g. plain http to a remote host)."""
 
 
+class RedirectRefused(ConfigurationError):
+    """The API answered with a redirect. It is never followed: the request carried a
+    token or a client secret, which would then travel to wherever the redirect points
+    (another host, plain http). Nothing is retried: the address itself is wrong."""
+
+    def __init__(self, url, status, target):
+        self.url, self.status = url, status
+        self.target = target if len(target) <= 200 else target[:200] + "…"
+        super().__init__(
+            f"{url} answered HTTP {status}, a redirect to {self.target}, which was not followed: "
+            "an access token or a client secret is never sent after a redirect. Set the store's "
+            "shop domain (my-shop.myshopify.com) and clear or correct its API base URL."
+        )
+
+
 class AuthenticationError(ShopifyError):
     def __init__(self, shop, detail="Shopify refused the access token (HTTP 401)"):
-        super().__init__(f"{detail} for {shop}: check the access token / app credentials.")
+        super().__init__(
+            f"{detail} for {shop}: check the access token / app credentials. The token may have "
+            "been revoked or the app uninstalled: an administrator enters a valid Admin API access "
+            "token (or client ID and secret) on the store, then clicks Test connection."
+        )
 
 
 class AccessDenied(ShopifyError):
@@ -85,6 +104,20 @@ class ShopifyUnavailable(ShopifyError):
         )
         spent = f" after retrying for {waited:.0f} s" if waited is not None else ""
         super().__init__(f"Shopify did not answer {operation}{spent} ({cause}).{tail}")
+
+
+class ShopUnreachable(ShopifyUnavailable):
+    """The request never reached the server: refused, no answer to connect, unknown host.
+    Usually a wrong address, sometimes a network outage: a job retries it later."""
+
+    def __init__(self, address, cause, waited=None):
+        self.address = address
+        spent = f" (tried for {waited:.0f} s)" if waited is not None else ""
+        ShopifyError.__init__(
+            self,
+            f"Could not connect to {address}: {cause}{spent}. Check the store's shop domain and API "
+            f"base URL, and that this Odoo server can reach {address}.",
+        )
 
 
 class UserErrors(ShopifyError):
