@@ -1,14 +1,20 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..shopify.api.errors import ShopifyError
 from ..shopify.api.versions import DEFAULT_API_VERSION, SUPPORTED_API_VERSIONS
 
 _logger = logging.getLogger(__name__)
 
 ADMIN = "base.group_system"
 REQUEST_TIMEOUT = 30.0
+# Calls a user waits for on the page (Test connection, the import wizard's count):
+# an unreachable or mistyped address answers within seconds, naming the host. One
+# number for connecting and reading: Odoo's test harness compares it with 10.
+INTERACTIVE_TIMEOUT = 10.0
+INTERACTIVE_RETRY_SECONDS = 3
 # How long one call may spend retrying passing trouble (throttling, 5xx) before it
 # gives up; a job then retries later (system parameter synco_shopify.max_retry_seconds).
 DEFAULT_RETRY_SECONDS = 60
@@ -22,6 +28,9 @@ class ShopifyStore(models.Model):
     _description = "Shopify store"
     _inherit = ["mail.thread"]
     _order = "sequence, name"
+    # The journal, partner and pricelists of a store are its company's (and its mappings'
+    # journals, warehouses, taxes and products: _check_mapping_companies).
+    _check_company_auto = True
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -106,9 +115,10 @@ class ShopifyStore(models.Model):
         "with Shopify's rate) the first time an order brings a tax that has no mapping.",
     )
     guest_partner_id = fields.Many2one(
-        "res.partner", help="Used only for orders that carry neither a customer nor an email.",
+        "res.partner", check_company=True,
+        help="Used only for orders that carry neither a customer nor an email.",
     )
-    pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists per currency")
+    pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists per currency", check_company=True)
 
     # -- order rules ---------------------------------------------------------------------
     rule_financial_status_ids = fields.Many2many(
@@ -167,12 +177,84 @@ class ShopifyStore(models.Model):
         for store in self:
             store.order_count = counts.get(store, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        # The credentials an administrator enters later go wherever the API URL points:
+        # only those who may read the credentials may set it, on a new store too. A
+        # shop domain is a *.myshopify.com host name (checked), so it may be set by the
+        # Managers who create stores.
+        if any(vals.get("api_base_url") for vals in vals_list) and not self.env.is_system():
+            raise AccessError(_("Only administrators can set a store's API address."))
+        vals_list = [self._normalized(vals) for vals in vals_list]
+        for vals in vals_list:
+            if vals.get("company_id"):
+                self._check_users_company(vals["company_id"])
+        return super().create(vals_list)
+
     def write(self, vals):
         # The credentials go wherever these point: only those who may read the
         # credentials may redirect them.
         if {"shop_domain", "api_base_url"} & vals.keys() and not self.env.is_system():
             raise AccessError(_("Only administrators can change a store's domain or API address."))
+        vals = self._normalized(vals)
+        if vals.get("company_id"):
+            self._check_users_company(vals["company_id"])
+            self._check_company_move(vals["company_id"])
         return super().write(vals)
+
+    def copy_data(self, default=None):
+        # A copy for another company takes none of this company's journal, pricelists or
+        # guest customer: they would cross companies (_check_company_auto refuses that).
+        vals_list = super().copy_data(default=default)
+        company_id = (default or {}).get("company_id")
+        for store, vals in zip(self, vals_list):
+            if company_id and company_id != store.company_id.id:
+                company = self.env["res.company"].browse(company_id)
+                if store.default_payment_journal_id.company_id not in (company, self.env["res.company"]):
+                    vals["default_payment_journal_id"] = False
+                if store.guest_partner_id.company_id not in (company, self.env["res.company"]):
+                    vals["guest_partner_id"] = False
+                vals["pricelist_ids"] = [Command.set(store.pricelist_ids.filtered(
+                    lambda p: not p.company_id or p.company_id == company).ids)]
+        return vals_list
+
+    @api.model
+    def _normalized(self, vals):
+        if isinstance(vals.get("shop_domain"), str):
+            vals = {**vals, "shop_domain": vals["shop_domain"].strip().lower()}
+        if isinstance(vals.get("api_base_url"), str):
+            vals = {**vals, "api_base_url": vals["api_base_url"].strip() or False}
+        return vals
+
+    @api.model
+    def _check_users_company(self, company_id):
+        """A store is put in one of the companies its user works in (the record rule
+        checks this on create; a write moves the store after the rule was checked)."""
+        if self.env.su:
+            return
+        company = self.env["res.company"].browse(company_id)
+        if company not in self.env.user.company_ids:
+            raise AccessError(_(
+                "You can only put a store in one of your companies; %s is not one of them.",
+                company.sudo().display_name,
+            ))
+
+    def _check_company_move(self, company_id):
+        """A store whose orders were imported stays in its company: its orders, and the
+        sale orders, invoices and payments made from them, belong to that company."""
+        moving = self.filtered(lambda store: store.company_id.id != company_id)
+        if not moving:
+            return
+        with_orders = self.env["shopify.order"].sudo()._read_group(
+            [("store_id", "in", moving.ids)], ["store_id"], ["__count"])
+        if with_orders:
+            store, count = with_orders[0]
+            raise UserError(_(
+                "Store %(store)s has %(count)s orders in company %(company)s, with the documents "
+                "made from them: it cannot move to another company. Create a store for the other "
+                "company instead (and archive this one).",
+                store=store.sudo().display_name, count=count, company=store.sudo().company_id.display_name,
+            ))
 
     @api.constrains("sale_order_mode", "invoice_mode")
     def _check_creation_mode(self):
@@ -193,24 +275,64 @@ class ShopifyStore(models.Model):
         for store in self.filtered("api_base_url"):
             try:
                 checked_url(store.api_base_url)  # the client's own rule, enforced at save time
-            except ConfigurationError:
+            except ConfigurationError as exc:
                 raise ValidationError(_(
-                    "The API base URL must use https (plain http is allowed for loopback addresses only): %s",
-                    store.api_base_url,
+                    "The API base URL must use https (plain http is allowed for loopback addresses "
+                    "only), with no user name, query or fragment. %s", exc,
                 )) from None
+
+    @api.constrains("shop_domain")
+    def _check_shop_domain(self):
+        from ..shopify.api.client import checked_shop_domain
+        from ..shopify.api.errors import ConfigurationError
+
+        for store in self:
+            try:
+                checked_shop_domain(store.shop_domain or "")  # the client's own rule
+            except ConfigurationError as exc:
+                raise ValidationError(str(exc)) from None
+
+    @api.constrains("rule_date_from", "rule_date_to")
+    def _check_rule_dates(self):
+        for store in self:
+            if store.rule_date_from and store.rule_date_to and store.rule_date_from > store.rule_date_to:
+                raise ValidationError(_(
+                    "Store %(store)s: the \"Orders from\" date (%(start)s) is after the \"Orders until\" "
+                    "date (%(end)s), so no order could ever be eligible. Swap them, or clear one.",
+                    store=store.name, start=store.rule_date_from, end=store.rule_date_to,
+                ))
+
+    @api.constrains("company_id", "gateway_mapping_ids", "location_mapping_ids", "tax_mapping_ids",
+                    "shipping_mapping_ids")
+    def _check_mapping_companies(self):
+        """The journals, payment methods, warehouses, taxes and products the mappings point
+        to are the store's company's (checked on the store: its company and its inline
+        mappings are written through it)."""
+        for store in self:
+            for mappings in (store.gateway_mapping_ids, store.location_mapping_ids,
+                             store.tax_mapping_ids, store.shipping_mapping_ids):
+                mappings._check_company()
 
     @api.onchange("shop_domain")
     def _onchange_shop_domain(self):
         if self.shop_domain:
-            self.shop_domain = self.shop_domain.strip().removeprefix("https://").rstrip("/")
+            # A pasted address becomes the host name the store keeps.
+            domain = self.shop_domain.strip().lower()
+            domain = domain.removeprefix("https://").removeprefix("http://").split("/")[0]
+            self.shop_domain = domain
 
     # -- client ----------------------------------------------------------------------------
-    def _shopify_client(self):
+    def _shopify_client(self, interactive=False):
         """A client for this store. Credentials are read with sudo: a Shopify User
-        syncs orders without being able to read the secrets."""
+        syncs orders without being able to read the secrets; so the caller's access to
+        the store (its company included) is checked first, before anything is sent.
+
+        ``interactive``: someone waits on the page; a short timeout and retry budget,
+        so an unreachable address is said within seconds."""
         self.ensure_one()
         from ..shopify.api.client import ClientCredentials, ShopifyClient, StaticToken
 
+        self.check_access("read")  # the record rules too: another company's store is refused
         store = self.sudo()
         if store.auth_method == "token":
             if not store.access_token:
@@ -232,8 +354,9 @@ class ShopifyStore(models.Model):
             "synco_shopify.max_retry_seconds", DEFAULT_RETRY_SECONDS))
         return ShopifyClient(
             store.shop_domain, store.api_version, credentials,
-            base_url=store.api_base_url or None, logger=_logger, timeout=REQUEST_TIMEOUT,
-            max_retry_seconds=retry_budget,
+            base_url=store.api_base_url or None, logger=_logger,
+            timeout=INTERACTIVE_TIMEOUT if interactive else REQUEST_TIMEOUT,
+            max_retry_seconds=min(retry_budget, INTERACTIVE_RETRY_SECONDS) if interactive else retry_budget,
         )
 
     # -- what the pure Shopify layer needs from the settings ---------------------------------
@@ -244,16 +367,20 @@ class ShopifyStore(models.Model):
         from ..shopify.rules import OrderRules
 
         self.ensure_one()
-        return OrderRules(
-            financial_statuses=frozenset(self.rule_financial_status_ids.mapped("code")),
-            fulfillment_statuses=frozenset(self.rule_fulfillment_status_ids.mapped("code")),
-            sources=frozenset(self.rule_source_ids.mapped("code")),
-            date_from=self.rule_date_from or None,
-            date_to=self.rule_date_to or None,
-            timezone=self.shop_timezone or "UTC",
-            exclude_test=self.rule_exclude_test,
-            exclude_cancelled=self.rule_exclude_cancelled,
-        )
+        try:
+            return OrderRules(
+                financial_statuses=frozenset(self.rule_financial_status_ids.mapped("code")),
+                fulfillment_statuses=frozenset(self.rule_fulfillment_status_ids.mapped("code")),
+                sources=frozenset(self.rule_source_ids.mapped("code")),
+                date_from=self.rule_date_from or None,
+                date_to=self.rule_date_to or None,
+                timezone=self.shop_timezone or "UTC",
+                exclude_test=self.rule_exclude_test,
+                exclude_cancelled=self.rule_exclude_cancelled,
+            )
+        except ValueError as exc:  # settings saved before the constraints that refuse them
+            raise UserError(_("Store %(store)s: its order rules are inconsistent: %(error)s",
+                              store=self.name, error=exc)) from None
 
     def _rules_refuse(self, shopify_order):
         """The reasons the store's rules refuse a freshly fetched order (empty: eligible)."""
@@ -281,9 +408,39 @@ class ShopifyStore(models.Model):
         return action
 
     def action_catch_up(self):
+        """Import the headers updated since the last catch-up, now. A Shopify error (a
+        revoked token, a wrong address) imports nothing, shows on the store and is said
+        in a notification, with what to do."""
+        self.check_access("write")  # a Manager's, in one of their companies
+        failed = []
         for store in self:
-            self.env["shopify.order.import"]._catch_up(store)
+            try:
+                with self.env.cr.savepoint():  # nothing half-imported
+                    self.env["shopify.order.import"]._catch_up(store)
+            except ShopifyError as exc:
+                store._record_connection_error(exc)
+                failed.append((store, exc))
+        if failed:
+            return self._shopify_error_notification(_("Catch-up failed"), failed)
         return True
+
+    def _record_connection_error(self, error):
+        """What Shopify (or the address) answered, on the store's form, where the
+        administrator who can fix it looks."""
+        self.sudo().write({"connection_state": "error", "connection_message": str(error)})
+
+    def _shopify_error_notification(self, title, failed, next_action=None):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": "\n".join(f"{store.name}: {error}" for store, error in failed),
+                "type": "danger",
+                "sticky": True,
+                "next": next_action or {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_import_wizard(self):
         self.ensure_one()
@@ -308,12 +465,13 @@ class ShopifyStore(models.Model):
         })
 
     def action_test_connection(self):
-        """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone."""
-        from ..shopify.api.errors import ShopifyError
-
+        """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone.
+        A configuration action: the caller must be able to change the store (a Manager,
+        in one of their companies), checked before anything is sent to Shopify."""
+        self.check_access("write")
         for store in self:
-            client = store._shopify_client()
             try:
+                client = store._shopify_client(interactive=True)
                 shop = client.execute("Shop")["shop"]
             except ShopifyError as exc:
                 store.write({"connection_state": "error", "connection_message": str(exc)})
@@ -338,4 +496,3 @@ class ShopifyStore(models.Model):
                 "connection_message": _("Connected to %s", shop["myshopifyDomain"]),
             })
         return True
-
