@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 
 SYNC_STATES = [
     ("not_synced", "Not Synced"),
@@ -19,6 +20,9 @@ WRITEBACK_STATES = [
     ("pending", "Pending"),
     ("done", "Written"),
 ]
+# The longest text a user may search orders with (an order name, an email, a customer
+# name are far shorter): a 1 MB ilike pattern otherwise holds a worker for seconds.
+MAX_SEARCH_LENGTH = 256
 
 
 class ShopifyOrder(models.Model):
@@ -100,6 +104,60 @@ class ShopifyOrder(models.Model):
         "(store_id, shopify_gid)", "A Shopify order can be listed only once per store.",
     )
 
+    # -- the integration's records -----------------------------------------------------------
+    # An order is what Shopify says (its header) and what the sync did with it (state,
+    # links, write-back): users read them, the integration writes them. The integration
+    # writes as superuser (sudo), after its own access checks: the sync service and its
+    # jobs, the header import, Reset. A context key would not do: the context of an RPC
+    # call is the caller's to set.
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(_(
+                "Shopify orders come from Shopify: the integration imports them (Import orders, "
+                "Catch up now); none is created by hand."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            refused = sorted(vals.keys() & self._integration_fields())
+            if refused:
+                raise AccessError(_(
+                    "These fields of a Shopify order are the integration's (what Shopify says and what "
+                    "the sync made of it), not editable: %s. Use Sync, Update or Reset.",
+                    ", ".join(refused)))
+        return super().write(vals)
+
+    @api.model
+    def _integration_fields(self):
+        """Every field of the order but mail.thread's (followers, messages): a field added
+        later is the integration's unless it is meant for users and listed here."""
+        return set(self._fields) - set(self.env["mail.thread"]._fields) - self._user_fields()
+
+    @api.model
+    def _user_fields(self):
+        return set()
+
+    def _search(self, domain, offset=0, limit=None, order=None, *, active_test=True, bypass_access=False):
+        # Every search of orders comes here (search, name_search, web_search_read,
+        # read_group, search_count): one place to refuse a search text no order has.
+        if not self.env.su:
+            self._check_search_lengths(domain)
+        return super()._search(domain, offset, limit, order, active_test=active_test,
+                               bypass_access=bypass_access)
+
+    @api.model
+    def _check_search_lengths(self, domain):
+        for condition in Domain(domain).iter_conditions():
+            value = condition.value
+            values = value if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+            if any(isinstance(v, str) and len(v) > MAX_SEARCH_LENGTH for v in values):
+                raise UserError(_(
+                    "A search of Shopify orders is limited to %(limit)s characters per value; this one "
+                    "has %(length)s. Search for part of the order name, email or customer instead.",
+                    limit=MAX_SEARCH_LENGTH,
+                    length=max(len(v) for v in values if isinstance(v, str))))
+
     @api.depends("financial_status", "fulfillment_status")
     def _compute_status_labels(self):
         from ..shopify.rules import FINANCIAL_STATUS_LABELS, FULFILLMENT_STATUS_LABELS
@@ -156,9 +214,18 @@ class ShopifyOrder(models.Model):
         )
 
     # -- actions -----------------------------------------------------------------------------
+    @api.private
     def action_sync(self):
-        """Sync the orders in self now, each in its own savepoint. Ineligible orders are
-        refused with their reasons; synced ones are left as they are."""
+        """Kept for the code that calls it (scripts, tests): ``_sync_now``. Not callable
+        over RPC: users sync through the queue (``action_enqueue_sync``)."""
+        return self._sync_now()
+
+    def _sync_now(self):
+        """Sync the orders in self now, in this transaction, each in its own savepoint;
+        for code (scripts, the demo, tests). Users go through the queue
+        (``action_enqueue_sync``): a synchronous sync of many orders would hold an HTTP
+        worker for minutes. Ineligible orders are refused with their reasons; synced
+        ones are left as they are."""
         # A changed order was eligible when first synced: its update is not refused.
         refused = self.filtered(lambda o: not o.eligible and o.sync_state not in ("synced", "changed"))
         if refused and len(self) == 1:
@@ -174,7 +241,8 @@ class ShopifyOrder(models.Model):
         return {**summary, "deferred": summary["deferred"].ids}
 
     def _mark_failed(self, message):
-        self.write({
+        # The integration's bookkeeping (callers checked their access to the orders).
+        self.sudo().write({
             "sync_state": "failed",
             "sync_error": message,
             "last_sync_at": fields.Datetime.now(),

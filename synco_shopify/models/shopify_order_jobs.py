@@ -57,7 +57,7 @@ class ShopifyOrder(models.Model):
     def _release_in_progress(self):
         """Orders a sync left In Progress (not reached, or held by nobody any more) go back
         to what they were: Changed in Shopify when they have documents, else Not Synced."""
-        left = self.filtered(lambda o: o.sync_state == "in_progress")
+        left = self.sudo().filtered(lambda o: o.sync_state == "in_progress")  # the integration's bookkeeping
         with_documents = left.filtered(lambda o: o._has_documents())
         with_documents.write({"sync_state": "changed"})
         (left - with_documents).write({"sync_state": "not_synced"})
@@ -161,8 +161,9 @@ class ShopifyOrder(models.Model):
             store.with_delay(channel="root.synco", priority=PRIORITY_CATCH_UP,
                              identity_key=f"synco-catch-up-{store.id}",
                              description=_("Catch up Shopify orders of %s", store.name))._job_catch_up()
-        self._retry_pending_writebacks()
-        self._release_orders_of_dead_jobs()
+        # The orders' bookkeeping is the integration's, whoever the cron runs as.
+        self.sudo()._retry_pending_writebacks()
+        self.sudo()._release_orders_of_dead_jobs()
         return True
 
     @api.model
@@ -195,10 +196,16 @@ class ShopifyStore(models.Model):
     def _job_catch_up(self):
         self.ensure_one()
         try:
-            count = self.env["shopify.order.import"]._catch_up(self)
+            with self.env.cr.savepoint():  # nothing half-imported
+                count = self.env["shopify.order.import"]._catch_up(self)
         except PASSING_ERRORS as exc:
             raise RetryableJobError(str(exc), seconds=120) from None
-        Order = self.env["shopify.order"]
+        except ShopifyError as exc:
+            # A revoked token, a wrong address: waiting will not fix it, an administrator
+            # will. Said on the store, where they look; the next catch-up tries again.
+            self._record_connection_error(exc)
+            return _("Catch-up of %(store)s stopped: %(error)s", store=self.name, error=exc)
+        Order = self.env["shopify.order"].sudo()
         todo = changed = Order
         if self.auto_sync:
             todo = Order.search([
