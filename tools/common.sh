@@ -36,11 +36,23 @@ ensure_template() {
     say "building template database $TEMPLATE_DB ($BASE_MODULES), about a minute, once"
     for old in $(psql -d postgres -tAc "select datname from pg_database where datname like 'synco_tpl_%'"); do
       dropdb --if-exists "$old"
+      rm -rf "$(filestore_of "$old")"
     done
     odoo_bin -d "$TEMPLATE_DB.tmp" -i "$BASE_MODULES" --stop-after-init --no-http \
       --log-level=warn >/dev/null || { dropdb --if-exists "$TEMPLATE_DB.tmp"; return 1; }
     psql -d postgres -qc "alter database \"$TEMPLATE_DB.tmp\" rename to \"$TEMPLATE_DB\""
   fi
+  # The template's attachments (web assets, images) are files named after the database
+  # it was built as: they follow its new name (templates built before this kept theirs).
+  local store; store=$(filestore_of "$TEMPLATE_DB")
+  if [ ! -d "$store" ] && [ -d "$store.tmp" ]; then
+    mv "$store.tmp" "$store"
+  fi
+}
+
+# filestore_of DB: the directory Odoo keeps DB's attachment files in (its own rule).
+filestore_of() {
+  PYTHONPATH="$ODOO_PATH" "$PY" -c 'import sys; from odoo.tools import config; print(config.filestore(sys.argv[1]))' "$1"
 }
 
 # fresh_db NAME: drops NAME, copies the template, installs the addon.
@@ -49,6 +61,13 @@ fresh_db() {
   ensure_template
   dropdb --if-exists --force "$db"
   createdb -T "$TEMPLATE_DB" "$db"
-  # The filestore belongs to the template's name; attachments are not needed by the copy.
+  # The copy's attachments point to files of the template's filestore: copied with it,
+  # or every asset bundle and image of the new database is a FileNotFoundError.
+  local from to; from=$(filestore_of "$TEMPLATE_DB"); to=$(filestore_of "$db")
+  rm -rf "$to"
+  if [ -d "$from" ]; then
+    mkdir -p "$(dirname "$to")"
+    cp -a "$from" "$to"
+  fi
   odoo_bin -d "$db" -i synco_shopify --stop-after-init --no-http --log-level=warn "$@"
 }
