@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..services.document_links import refuse_link_changes
 
 DOCUMENT_KINDS = [("sale", "Sale"), ("refund", "Refund"), ("edit", "Order edit")]
 
@@ -20,6 +22,17 @@ class AccountMove(models.Model):
         "(shopify_order_id, shopify_source_gid, move_type) WHERE shopify_source_gid IS NOT NULL",
         "This Shopify sale, refund or edit already has its document.",
     )
+
+    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_source_gid', 'shopify_document_kind', 'shopify_restocked')
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
+        return super().write(vals)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..services.document_links import refuse_link_changes
 
 
 class AccountPayment(models.Model):
@@ -13,3 +15,14 @@ class AccountPayment(models.Model):
         "(shopify_transaction_gid) WHERE shopify_transaction_gid IS NOT NULL",
         "This Shopify transaction is already registered as a payment.",
     )
+
+    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_transaction_gid')
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
+        return super().write(vals)

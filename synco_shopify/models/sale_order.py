@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..services.document_links import refuse_link_changes
 
 
 class SaleOrder(models.Model):
@@ -25,11 +27,23 @@ class SaleOrder(models.Model):
         "This Shopify order already has a sale order.",
     )
 
+    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_cancelled')
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
+        return super().write(vals)
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
-        if self.shopify_order_id:
-            # Created with its Shopify date: setting it afterwards would recompute the
-            # invoice's lines a second time.
+        if self.shopify_order_id and "synco_invoice_dates" in self.env.context:
+            # The sync's own invoice of the sale (an invoice someone makes by hand from the
+            # order is not Shopify's). Created with its Shopify date: setting it afterwards
+            # would recompute the invoice's lines a second time.
             values["shopify_order_id"] = self.shopify_order_id.id
             values["shopify_source_gid"] = self.shopify_order_id.shopify_gid
             values["shopify_document_kind"] = "sale"

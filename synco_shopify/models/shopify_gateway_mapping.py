@@ -7,6 +7,8 @@ class ShopifyGatewayMapping(models.Model):
 
     _name = "shopify.gateway.mapping"
     _description = "Shopify payment gateway mapping"
+    # Its journal, warehouse, tax or product belong to the store\'s company (Odoo checks on save).
+    _check_company_auto = True
     _order = "store_id, gateway"
 
     store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade")

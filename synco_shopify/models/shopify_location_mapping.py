@@ -6,6 +6,8 @@ class ShopifyLocationMapping(models.Model):
 
     _name = "shopify.location.mapping"
     _description = "Shopify location mapping"
+    # Its journal, warehouse, tax or product belong to the store\'s company (Odoo checks on save).
+    _check_company_auto = True
     _order = "store_id, location_name"
 
     store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade")

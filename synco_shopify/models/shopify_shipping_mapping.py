@@ -7,6 +7,8 @@ class ShopifyShippingMapping(models.Model):
 
     _name = "shopify.shipping.mapping"
     _description = "Shopify shipping mapping"
+    # Its journal, warehouse, tax or product belong to the store\'s company (Odoo checks on save).
+    _check_company_auto = True
     _order = "store_id, sequence, id"
 
     store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade")

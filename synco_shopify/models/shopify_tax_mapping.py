@@ -13,6 +13,8 @@ class ShopifyTaxMapping(models.Model):
 
     _name = "shopify.tax.mapping"
     _description = "Shopify tax mapping"
+    # Its journal, warehouse, tax or product belong to the store\'s company (Odoo checks on save).
+    _check_company_auto = True
     _order = "store_id, title, rate"
 
     store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade")

@@ -571,3 +571,39 @@ class TestSecurityHardening(HttpCase, SyncoCase):
         found, error = self.rpc(self.user_a, "shopify.order", "name_search", name=order.name)
         self.assertFalse(error)
         self.assertIn(order.id, [row[0] for row in found])
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestDocumentLinks(HttpCase, SyncoCase):
+    """The links from invoices, credit notes, payments and sale orders to Shopify are the
+    integration's: an accountant over RPC can post and pay documents, not relink them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.accountant = new_test_user(cls.env, login="links_accountant",
+                                       groups="account.group_account_manager,sales_team.group_sale_manager")
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        return TestSecurityHardening.rpc(self, user, model, method, *args, **kwargs)
+
+    def test_an_accountant_cannot_relink_documents_to_shopify(self):
+        self.store.invoice_policy = "all"
+        first, second = self.list_orders(self.pick("source_web", 2))
+        self.env["shopify.order.sync"]._sync_orders(first | second)
+        invoice = first.invoice_ids[:1]
+        self.assertTrue(invoice)
+        for model, record, values in (
+            ("account.move", invoice, {"shopify_order_id": second.id}),
+            ("account.move", invoice, {"shopify_source_gid": "gid://shopify/Refund/1"}),
+            ("sale.order", first.sale_order_id, {"shopify_order_id": second.id}),
+            ("account.payment", first.payment_ids[:1], {"shopify_transaction_gid": "gid://shopify/OrderTransaction/1"}),
+        ):
+            if not record:
+                continue
+            _result, error = self.rpc(self.accountant, model, "write", record.ids, values)
+            self.assertTrue(error and error["name"] == "odoo.exceptions.AccessError", (model, values, error))
+        self.assertEqual(invoice.shopify_order_id, first, "nothing was relinked")
+        # what an accountant does with these documents still works
+        _result, error = self.rpc(self.accountant, "account.move", "write", invoice.ids, {"narration": "checked"})
+        self.assertFalse(error, error)
