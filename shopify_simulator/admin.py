@@ -1,6 +1,7 @@
 """The token endpoint and the simulator's own control endpoints (``/__simulator__/``)."""
 import json
 import re
+from decimal import Decimal
 from urllib.parse import parse_qsl
 
 from .auth import GrantError
@@ -56,6 +57,24 @@ def control(sim, method, path, raw):
             # one-command order.
             order = sim.new_order((_json(raw) or {}).get("seed"))
             return Reply(200, {"id": order["id"], "name": order["name"]})
+        if path == "/__simulator__/orders/refund" and method == "POST":
+            # A refund made as a merchant makes it (refundCreate, through the GraphQL schema):
+            # {"order": gid, "lines": [[line gid, quantity]], "shipping": "full"|amount, "amount": x};
+            # with no lines, shipping or amount, one unit of the first line that has one left.
+            body = _json(raw) or {}
+            order = sim.store.node(body.get("order"))
+            if order is None:
+                raise ValueError('POST {"order": "gid://shopify/Order/<n>"}')
+            lines = [tuple(item) for item in body.get("lines") or ()]
+            if not (lines or body.get("shipping") or body.get("amount")):
+                line = next((l for l in order["lineItems"] if l.get("refundableQuantity", l["currentQuantity"])), None)
+                if line is None:
+                    raise ValueError("nothing left to refund on this order")
+                lines = [(line["id"], 1, "RETURN")]
+            amount = body.get("amount")
+            refund = sim.refund(order["id"], lines=lines, shipping=body.get("shipping"),
+                                amount=None if amount is None else Decimal(str(amount)))
+            return Reply(200, {"refund": refund})
         if path == "/__simulator__/webhooks" and method == "GET":
             return Reply(200, {"subscriptions": sim.webhooks.subscriptions.all(),
                                "deliveries": sim.webhooks.deliveries()})

@@ -15,6 +15,8 @@ HTTP_PORT=${SYNCO_DEMO_PORT:-8069}
 SIM_PORT=${SYNCO_SIM_PORT:-8765}
 SIM_ORDERS=${SYNCO_SIM_ORDERS:-300}
 SIM_TOKEN=shpat_demo_token
+# The demo app's client secret: the simulator signs its webhooks with it, Odoo checks them.
+SIM_WEBHOOK_SECRET=shpss_demo_webhook_secret
 conf=var/odoo-demo.conf
 
 # /queue_job/runjob needs no login (queue_job's runner calls it): Odoo listens on
@@ -59,7 +61,7 @@ done
 
 say "starting the Shopify simulator on 127.0.0.1:$SIM_PORT ($SIM_ORDERS orders)"
 "$PY" -m shopify_simulator --host 127.0.0.1 --port "$SIM_PORT" --orders "$SIM_ORDERS" --seed 7 \
-  --token "$SIM_TOKEN" --plan standard > var/simulator.log 2>&1 &
+  --token "$SIM_TOKEN" --plan standard --webhook-secret "$SIM_WEBHOOK_SECRET" > var/simulator.log 2>&1 &
 sim_pid=$!
 trap 'kill $sim_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
@@ -75,6 +77,7 @@ demo_conf > "$conf"
 
 say "connecting the demo store and importing its orders"
 SYNCO_SIM_URL="http://127.0.0.1:$SIM_PORT" SYNCO_SIM_TOKEN="$SIM_TOKEN" \
+SYNCO_SIM_WEBHOOK_SECRET="$SIM_WEBHOOK_SECRET" SYNCO_DEMO_URL="http://127.0.0.1:$HTTP_PORT" \
   odoo_bin shell -c "$conf" -d "$DB" --no-http --logfile= --log-level=warn < tools/demo_setup.py
 
 say "Odoo on http://localhost:$HTTP_PORT (admin / admin): Shopify > Orders. Ctrl-C stops."

@@ -1,5 +1,6 @@
 # Run by `make demo` through `odoo-bin shell`: connects a store to the simulator,
-# maps what the demo needs, imports the order headers and syncs a few orders.
+# maps what the demo needs, imports the order headers, syncs a few orders, and subscribes
+# the store to the simulator's webhooks (new and changed orders then arrive by themselves).
 import os
 
 env = env  # noqa: F821 (provided by odoo-bin shell)
@@ -14,6 +15,9 @@ store = env["shopify.store"].create({
     "default_payment_journal_id": bank.id,
     "rule_financial_status_ids": [(6, 0, env["shopify.financial.status"].search(
         [("code", "in", ("PAID", "PARTIALLY_PAID"))]).ids)],
+    "auto_sync": True,
+    "auto_apply_changes": True,
+    "webhook_secret": os.environ["SYNCO_SIM_WEBHOOK_SECRET"],
 })
 store.action_test_connection()
 print("store:", store.connection_state, store.connection_message)
@@ -22,4 +26,7 @@ print("orders imported:", count)
 eligible = env["shopify.order"].search([("store_id", "=", store.id), ("eligible", "=", True)], limit=10)
 eligible._sync_now()  # synchronous, for scripts; users queue syncs (action_enqueue_sync)
 print("synced:", eligible.filtered(lambda o: o.sync_state == "synced").mapped("name"))
+env["ir.config_parameter"].set_param("web.base.url", os.environ["SYNCO_DEMO_URL"])
+store.action_webhooks_subscribe()
+print("webhooks:", store.webhook_message)
 env.cr.commit()

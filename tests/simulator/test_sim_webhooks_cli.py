@@ -43,3 +43,15 @@ def test_a_new_order_through_the_admin_endpoint(make_simulator):
     sim = make_simulator(orders=5, seed=3)
     answer = requests.post(f"{sim.base_url}/__simulator__/orders/new", json={}, timeout=5).json()
     assert answer["id"].startswith("gid://shopify/Order/") and sim.store.node(answer["id"])["name"] == answer["name"]
+
+
+def test_a_refund_through_the_admin_endpoint(make_simulator):
+    import requests
+
+    sim = make_simulator(orders=5, seed=3)
+    made = requests.post(f"{sim.base_url}/__simulator__/orders/new", json={"seed": 4}, timeout=5).json()
+    answer = requests.post(f"{sim.base_url}/__simulator__/orders/refund", json={"order": made["id"]}, timeout=5)
+    assert answer.status_code == 200, answer.text
+    assert len(sim.store.node(made["id"])["refunds"]) == 1
+    missing = requests.post(f"{sim.base_url}/__simulator__/orders/refund", json={}, timeout=5)
+    assert missing.status_code == 400
