@@ -16,10 +16,22 @@ from pathlib import Path
 
 import requests
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 from bench.bulk_jobs import Odoo  # noqa: E402
 
-from synco_shopify.shopify.api.webhooks import signature  # noqa: E402
+
+def _webhooks():
+    """The addon's plain-Python webhook module, loaded without the addon (which needs Odoo)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synco_webhooks", ROOT / "synco_shopify/shopify/api/webhooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+signature = _webhooks().signature
 
 
 def main():
