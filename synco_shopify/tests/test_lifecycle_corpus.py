@@ -193,6 +193,9 @@ class TestLifecycleCorpus(LifecycleStories):
         order, _ = self.story("cancel after invoicing", "source_web", [
             lambda gid: self.sim.cancel(gid, refund=True, restock=True, when=self.at("2026-11-15"))])
         self.assertTrue(order.sale_order_id.shopify_cancelled)
+        # the sale order's and the credit note's forms say so
+        self.assertIn("shopify_cancelled", self.env["sale.order"].get_view(view_type="form")["arch"])
+        self.assertIn("shopify_restocked", self.env["account.move"].get_view(view_type="form")["arch"])
 
 
 
