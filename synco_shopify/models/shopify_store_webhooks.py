@@ -94,6 +94,11 @@ class ShopifyStore(models.Model):
             headers = orders_api.fetch_headers(self._shopify_client(), [order_gid])
         except (ShopifyUnavailable, Throttled) as exc:
             raise RetryableJobError(str(exc), seconds=30) from None
+        except ShopifyError as exc:
+            # A revoked token, a wrong address: an administrator fixes it, not a retry. Said
+            # on the store; the catch-up brings the order in once it is fixed.
+            self._record_connection_error(exc)
+            return _("Shopify refused the refresh of %(order)s: %(error)s", order=order_gid, error=exc)
         self.env["shopify.order.import"]._upsert_page(self, headers)
         order = self.env["shopify.order"].search([("store_id", "=", self.id), ("shopify_gid", "=", order_gid)])
         deliveries = self.env["shopify.webhook.delivery"].search(
@@ -134,7 +139,8 @@ class ShopifyStore(models.Model):
             if what != "unsubscribe" and not store._webhook_secret():
                 raise UserError(_("Store %s needs the app's client secret (Webhooks tab) to check what Shopify "
                                   "delivers.", store.name))
-            client, url = store._shopify_client(), store.webhook_callback_url
+            # Someone waits on the form: short timeouts, a message naming the address.
+            client, url = store._shopify_client(interactive=True), store.webhook_callback_url
             try:
                 if what == "subscribe":
                     found = subs.subscribe(client, url)

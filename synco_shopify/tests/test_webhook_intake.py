@@ -128,3 +128,14 @@ class TestWebhookAddress(SyncoCase):
         Param.set_param("web.base.url", "https://erp.example.com")
         self.store.invalidate_recordset(["webhook_callback_url", "webhook_url_warning"])
         self.assertFalse(self.store.webhook_url_warning)
+
+
+@tagged("post_install", "-at_install", "synco")
+class TestWebhookJobRefused(SyncoCase):
+    def test_a_refused_refresh_is_said_on_the_store_not_retried(self):
+        stored = self.pick("source_web")[0]
+        self.store.sudo().access_token = "shpat_revoked"
+        result = self.store._job_webhook(stored["id"])
+        self.assertIn("Shopify refused the refresh", result)
+        self.assertEqual(self.store.connection_state, "error")
+        self.assertTrue(self.store.connection_message)
