@@ -27,17 +27,27 @@ class Odoo:
                                                    "kwargs": kwargs})
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def demo_arguments(doc):
+    """A parser with the running demo's address and login (the benches against `make demo`)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8069")
     parser.add_argument("--db", default="synco_demo")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--password", default="admin")
+    return parser
+
+
+def connect(args):
+    return Odoo(args.url, args.db, args.login, args.password)
+
+
+def main():
+    parser = demo_arguments(__doc__)
     parser.add_argument("--orders", type=int, default=500)
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
 
-    odoo = Odoo(args.url, args.db, args.login, args.password)
+    odoo = connect(args)
     ids = odoo.call("shopify.order", "search", [("eligible", "=", True), ("sync_state", "=", "not_synced")],
                     limit=args.orders)
     if len(ids) < args.orders:

@@ -6,7 +6,6 @@ must add nothing). Prints figures; asserts nothing.
     make demo                                  # in another terminal
     .venv/bin/python bench/webhook_intake.py --deliveries 1000 --threads 8
 """
-import argparse
 import json
 import sys
 import time
@@ -18,7 +17,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.bulk_jobs import Odoo  # noqa: E402
+from bench.bulk_jobs import connect, demo_arguments  # noqa: E402
 
 
 def _webhooks():
@@ -35,17 +34,13 @@ signature = _webhooks().signature
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8069")
-    parser.add_argument("--db", default="synco_demo")
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
+    parser = demo_arguments(__doc__)
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--retries", type=int, default=100, help="deliveries sent a second time, same id")
     args = parser.parse_args()
 
-    odoo = Odoo(args.url, args.db, args.login, args.password)
+    odoo = connect(args)
     store = odoo.call("shopify.store", "search_read", [], ["webhook_token", "webhook_secret"], limit=1)[0]
     if not store["webhook_secret"]:
         raise SystemExit("the demo store has no webhook secret: run `make demo` (it subscribes the store)")

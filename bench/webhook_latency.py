@@ -6,7 +6,6 @@ Shopify's delivery, the intake route and queue_job's runner. No catch-up runs me
     make demo                                  # in another terminal
     .venv/bin/python bench/webhook_latency.py --orders 5
 """
-import argparse
 import statistics
 import sys
 import time
@@ -15,21 +14,17 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.bulk_jobs import Odoo  # noqa: E402
+from bench.bulk_jobs import connect, demo_arguments  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", default="http://127.0.0.1:8069")
+    parser = demo_arguments(__doc__)
     parser.add_argument("--simulator", default="http://127.0.0.1:8765")
-    parser.add_argument("--db", default="synco_demo")
-    parser.add_argument("--login", default="admin")
-    parser.add_argument("--password", default="admin")
     parser.add_argument("--orders", type=int, default=5)
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
 
-    odoo = Odoo(args.url, args.db, args.login, args.password)
+    odoo = connect(args)
     timings, seed = [], 1000
     while len(timings) < args.orders:
         seed += 1

@@ -11,6 +11,7 @@ from . import shopify_tax_mapping
 from . import shopify_shipping_mapping
 from . import shopify_customer_link
 from . import shopify_variant_link
+from . import shopify_document_link_mixin
 from . import sale_order
 from . import sale_order_line
 from . import account_move_line

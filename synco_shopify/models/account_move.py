@@ -1,12 +1,12 @@
-from odoo import api, fields, models
-
-from ..services.document_links import refuse_link_changes
+from odoo import fields, models
 
 DOCUMENT_KINDS = [("sale", "Sale"), ("refund", "Refund"), ("edit", "Order edit")]
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "shopify.document.link.mixin"]
+    _shopify_links = ('shopify_order_id', 'shopify_source_gid', 'shopify_document_kind', 'shopify_restocked')
 
     shopify_order_id = fields.Many2one(
         "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
@@ -22,17 +22,6 @@ class AccountMove(models.Model):
         "(shopify_order_id, shopify_source_gid, move_type) WHERE shopify_source_gid IS NOT NULL",
         "This Shopify sale, refund or edit already has its document.",
     )
-
-    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_source_gid', 'shopify_document_kind', 'shopify_restocked')
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
-        return super().write(vals)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

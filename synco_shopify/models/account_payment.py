@@ -1,10 +1,10 @@
-from odoo import api, fields, models
-
-from ..services.document_links import refuse_link_changes
+from odoo import fields, models
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _name = "account.payment"
+    _inherit = ["account.payment", "shopify.document.link.mixin"]
+    _shopify_links = ('shopify_order_id', 'shopify_transaction_gid')
 
     shopify_order_id = fields.Many2one(
         "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
@@ -15,14 +15,3 @@ class AccountPayment(models.Model):
         "(shopify_transaction_gid) WHERE shopify_transaction_gid IS NOT NULL",
         "This Shopify transaction is already registered as a payment.",
     )
-
-    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_transaction_gid')
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
-        return super().write(vals)

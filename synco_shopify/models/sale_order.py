@@ -1,10 +1,10 @@
-from odoo import api, fields, models
-
-from ..services.document_links import refuse_link_changes
+from odoo import fields, models
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    _name = "sale.order"
+    _inherit = ["sale.order", "shopify.document.link.mixin"]
+    _shopify_links = ('shopify_order_id', 'shopify_cancelled')
 
     shopify_order_id = fields.Many2one(
         "shopify.order", readonly=True, copy=False, index="btree_not_null", ondelete="restrict")
@@ -26,17 +26,6 @@ class SaleOrder(models.Model):
         "(shopify_order_id) WHERE shopify_order_id IS NOT NULL",
         "This Shopify order already has a sale order.",
     )
-
-    _SHOPIFY_LINKS = ('shopify_order_id', 'shopify_cancelled')
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        refuse_link_changes(self, vals_list, self._SHOPIFY_LINKS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        refuse_link_changes(self, [vals], self._SHOPIFY_LINKS)
-        return super().write(vals)
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
