@@ -5,6 +5,7 @@ eligibility, before anything is created in Odoo.
 """
 import logging
 from datetime import timedelta, timezone
+from decimal import Decimal
 
 from odoo import api, fields, models
 
@@ -66,7 +67,7 @@ class ShopifyOrderImport(models.AbstractModel):
                 changes.update(values)
             # Checked on an unchanged header too: a header read while a sync was fetching
             # the order is newer than what that sync applied.
-            if self._changed_since_sync(order, values["shopify_updated_at"]):
+            if self._changed_since_sync(order, values["shopify_updated_at"], figures):
                 changes["sync_state"] = "changed"
             # Shopify's figures now, so the order's comparison shows drift at once (kept
             # keys the header does not carry, such as those a sync wrote).
@@ -80,15 +81,23 @@ class ShopifyOrderImport(models.AbstractModel):
         return touched | Order.create(to_create)
 
     @api.model
-    def _changed_since_sync(self, order, updated_at):
+    def _changed_since_sync(self, order, updated_at, figures=None):
         """Whether a header updated at ``updated_at`` is news for a synced order: later than
         the payload its documents were made from (or, before the sync recorded that, than
         the header last read). Only synced orders change state: the others take the news
-        in when they are synced."""
+        in when they are synced. updatedAt has whole seconds: a change in the same second
+        as the synced payload shows in Shopify's figures (total, outstanding) instead."""
         if order.sync_state != "synced" or not updated_at:
             return False
         applied = order.synced_updated_at or order.shopify_updated_at
-        return bool(applied) and updated_at > applied
+        if not applied:
+            return False
+        if updated_at > applied:
+            return True
+        synced = order.shopify_totals_json or {}
+        return updated_at == applied and any(
+            key in synced and key in (figures or {}) and Decimal(str(synced[key])) != Decimal(str(figures[key]))
+            for key in ("total", "outstanding"))
 
     @api.model
     def _currencies(self, codes):

@@ -5,6 +5,7 @@ Real Odoo, the real simulator over HTTP; jobs are trapped with queue_job's own t
 helper, then performed the way its runner would."""
 import ast
 from datetime import timedelta
+from decimal import Decimal
 
 from lxml import etree
 
@@ -73,6 +74,18 @@ class TestOrderApp(SyncoCase):
         listed = self.list_orders([waiting])
         self.change_in_shopify(waiting, listed, tags=["vip"])
         self.assertEqual(listed.sync_state, "not_synced", "an order not synced takes news in when synced")
+
+    def test_a_change_in_the_same_second_as_the_sync_shows_in_shopifys_figures(self):
+        """updatedAt has whole seconds: a refund in the second the synced payload was read
+        keeps updatedAt, but not the order's total and outstanding amount."""
+        stored, order = self.synced()
+        node = self.sim.store.node(stored["id"])
+        changed = {**node, "currentTotalPriceSet": {
+            side: {**money, "amount": str(Decimal(money["amount"]) - Decimal("1.00"))}
+            for side, money in node["currentTotalPriceSet"].items()}}
+        self.sim.upsert_orders([changed])  # same updatedAt, as given
+        self.list_orders([stored])
+        self.assertEqual(order.sync_state, "changed")
 
     def test_header_read_during_a_sync_is_not_lost(self):
         stored, order = self.synced()
