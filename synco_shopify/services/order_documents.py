@@ -30,8 +30,8 @@ class OrderDocuments:
             values["reversed_entry_id"] = p.invoice.id
         if doc.note:
             values["narration"] = doc.note
-        if doc.kind == "refund":
-            values["shopify_restocked"] = "did not restock" not in (doc.note or "")
+        if doc.restocked is not None:
+            values["shopify_restocked"] = doc.restocked
         return values
 
     def create_moves(self, batch):
@@ -96,5 +96,5 @@ class OrderDocuments:
             if order.locked:
                 order.action_unlock()
             order._action_cancel()
-        elif p.plan.cancelled and not order.shopify_cancelled:
+        elif p.life.flag_cancelled and not order.shopify_cancelled:
             order.shopify_cancelled = True

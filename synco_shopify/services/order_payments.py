@@ -6,16 +6,12 @@ whole batch at once; then every open receivable line of the order (invoices, cre
 notes, payments) is reconciled, so that exactly Shopify's outstanding amount stays open.
 The unique index on the transaction id makes a second payment impossible.
 """
-from zoneinfo import ZoneInfo
 
 
 class OrderPayments:
     def __init__(self, writer):
         self.writer = writer
         self.env = writer.env
-
-    def _local_day(self, moment):
-        return moment.astimezone(ZoneInfo(self.writer.store.shop_timezone or "UTC")).date()
 
     def register(self, batch):
         Payment = self.env["account.payment"]
@@ -38,7 +34,7 @@ class OrderPayments:
                 "partner_id": document.commercial_partner_id.id,
                 "amount": float(txn.amount),
                 "currency_id": p.currency.id,
-                "date": self._local_day(txn.date),
+                "date": txn.day,
                 "journal_id": journal.id,
                 "payment_method_line_id": method_line.id,
                 "destination_account_id": receivable.account_id.id,

@@ -225,11 +225,12 @@ class ShopifyOrderSync(models.AbstractModel):
         elif not order.sale_order_id and held and held.sale_order:
             # The documents of an earlier sync whose state was lost are the order's again.
             values["sale_order_id"] = self.env["sale.order"].search([("shopify_order_id", "=", order.id)], limit=1).id
-        if first or order.shopify_odoo_ref != order.odoo_record_ref:
+        if first:
             values.update(writeback_state="pending", writeback_error=False)
         order.write(values)
-        if not first and order.shopify_odoo_ref != order.odoo_record_ref and order.writeback_state != "pending":
-            order.write({"writeback_state": "pending", "writeback_error": False})  # the reference changed
+        if not first and order.shopify_odoo_ref != order.odoo_record_ref:
+            # An update changed what custom.odoo_id should say (a draft invoice got its number).
+            order.write({"writeback_state": "pending", "writeback_error": False})
         if documents:
             writer.history.append(self._history_values(order, documents, life))
 

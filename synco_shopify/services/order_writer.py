@@ -8,7 +8,6 @@ Shopify's tax amounts as Odoo's per-line manual tax amounts (``extra_tax_data``)
 the company's rounding method stays whatever the merchant chose.
 """
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from odoo import Command, _
 from odoo.exceptions import UserError
@@ -32,14 +31,13 @@ class Prepared:
     """One order ready to be written: its Odoo records resolved, its values built."""
 
     __slots__ = ("record", "plan", "life", "currency", "partner", "invoice_address", "delivery_address",
-                 "lines", "sale_order", "invoice", "moves", "payments", "documents")
+                 "lines", "sale_order", "invoice", "payments", "documents")
 
     def __init__(self, record, plan, life, currency, partner, invoice_address, delivery_address, lines):
         self.record, self.plan, self.life, self.currency = record, plan, life, currency
         self.partner, self.invoice_address, self.delivery_address = partner, invoice_address, delivery_address
         self.lines = lines
         self.sale_order = self.invoice = self.payments = None
-        self.moves = None  # the documents this sync creates
         self.documents = []  # (Document, move) of this sync
 
 
@@ -114,8 +112,8 @@ class OrderWriter:
             for doc, move in p.documents:
                 self._check_totals(p, move, doc.label, doc.lines)
             self.documents.cancel_or_flag_sale_order(p)
-        if self.store.register_payments and self.store.invoice_mode == "posted":
-            self.payments.register([p for p in batch if p.life.payments])
+        # Whether payments are registered is the plan's (BookingPolicy.payments).
+        self.payments.register([p for p in batch if p.life.payments])
         return [{
             "sale_order_id": (p.sale_order.id if p.sale_order else False),
             "moves": Move.union(*(move for _doc, move in p.documents)),
@@ -130,10 +128,6 @@ class OrderWriter:
         without = [(p, doc) for p, doc in sales if not p.sale_order]
         if without:
             self._create_invoices(without)
-
-    def _local_day(self, moment):
-        """The day of a Shopify moment in the shop's time zone, as its invoice date is."""
-        return moment.astimezone(ZoneInfo(self.store.shop_timezone or "UTC")).date()
 
     def policy(self):
         """The store's settings the lifecycle plan decides with."""

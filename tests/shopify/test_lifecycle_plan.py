@@ -94,7 +94,8 @@ def test_a_refund_weeks_later_is_its_own_credit_note_on_its_day():
     (credit,) = life2.documents
     assert (credit.kind, credit.move_type, credit.date, credit.total) == ("refund", CREDIT_NOTE, date(2026, 3, 31),
                                                                           D("43.55"))
-    assert [(p.inbound, p.amount) for p in life2.payments] == [(False, D("43.55"))]
+    assert credit.restocked is False, "the refund did not restock: the credit note says so"
+    assert [(p.inbound, p.amount, p.day) for p in life2.payments] == [(False, D("43.55"), date(2026, 3, 31))]
     assert plan_lifecycle(parse_order(b.build()), plan2, holding(plan2, life2, held), POLICY, SETTINGS).empty
 
 
@@ -117,6 +118,17 @@ def test_a_cancelled_order_that_never_had_money_is_refused():
         plan_lifecycle(order, plan, Held(), POLICY, SETTINGS)
 
 
+def test_cancelled_after_invoicing_is_credit_notes_and_a_flag_on_the_sale_order():
+    b, lamp = lamp_order()
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.refund(lines=[(lamp, 2, "80.00", "7.10")])
+    b.set(cancelledAt="2026-03-02T10:00:00Z")
+    _plan2, life2 = plan_of(b.build(), held)
+    assert [d.kind for d in life2.documents] == ["refund"]
+    assert life2.flag_cancelled and not life2.cancel_sale_order
+
+
 def test_cancelled_before_invoicing_cancels_the_sale_order():
     b, lamp = lamp_order(paid=False)
     plan, life = plan_of(b.build())
@@ -126,6 +138,7 @@ def test_cancelled_before_invoicing_cancels_the_sale_order():
     b.set(cancelledAt="2026-03-02T10:00:00Z")
     _plan2, life2 = plan_of(b.build(), held)
     assert life2.cancel_sale_order and not life2.documents
+    assert not life2.flag_cancelled, "cancelled before invoicing: cancelled, not flagged"
 
 
 def _edited(b, lamp, removed, *, happened="2026-03-10T15:00:00Z"):

@@ -56,7 +56,7 @@ def plan_lifecycle(order, plan, held, policy, settings):
                 actions["documents"].append(Document(
                     key=refund.refund_id, kind=REFUND, move_type=CREDIT_NOTE, date=refund.date, lines=refund.lines,
                     label=f"Refund of {plan.shopify_name} on {refund.date.isoformat()}",
-                    note=_refund_note(refund)))
+                    note=_refund_note(refund), restocked=refund.restocked))
         _add_refund_rounding(plan, held, actions["documents"])
         for doc in actions["documents"]:
             if (doc.key, doc.move_type) in held.cancelled:
@@ -76,6 +76,7 @@ def plan_lifecycle(order, plan, held, policy, settings):
         _check_ledger(plan, held, actions["documents"])
     return LifecyclePlan(
         create_sale_order=create_so, sale_order_lines=so_lines, cancel_sale_order=cancel_so,
+        flag_cancelled=bool(plan.cancelled and invoiced and policy.sale_order),
         documents=tuple(actions["documents"]), payments=payments, waiting=waiting,
     )
 

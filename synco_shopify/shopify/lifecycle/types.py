@@ -68,6 +68,7 @@ class Document:
     lines: tuple  # PlanLine: positive amounts
     label: str  # what the history and messages call it
     note: str | None = None
+    restocked: bool | None = None  # a refund's: whether Shopify restocked what it took back
 
     @property
     def total(self):
@@ -79,6 +80,7 @@ class LifecyclePlan:
     create_sale_order: bool = False
     sale_order_lines: tuple | None = None  # new item lines of a sale order not invoiced yet (None: unchanged)
     cancel_sale_order: bool = False
+    flag_cancelled: bool = False  # cancelled in Shopify after invoicing: the sale order says so
     documents: tuple[Document, ...] = ()
     payments: tuple = ()  # PlanPayment not registered yet
     waiting: str | None = None  # why the sale is not invoiced yet

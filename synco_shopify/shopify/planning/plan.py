@@ -61,7 +61,7 @@ def build_plan(order, settings):
         # refundSet is applied to totalRefunded as paymentSet is to totalReceived: the credit
         # notes credit what the till paid out (the lifecycle puts it on a new credit note).
         refund_rounding=-order.cash_rounding_refund,
-        payments=_payments(order),
+        payments=_payments(order, settings),
         location_id=next((f.location_id for f in order.fulfillment_orders if f.location_id), None)
         or order.retail_location_id,
         tags=header.tags if settings.include_tags else (),
@@ -221,7 +221,7 @@ def _discount_name(name, allocations):
     return f"Discount on {name}" + (f" ({', '.join(labels)})" if labels else "")
 
 
-def _payments(order):
+def _payments(order, settings):
     payments = []
     for t in order.transactions:
         if t.status != "SUCCESS" or t.kind not in _INBOUND | _OUTBOUND or not t.amount:
@@ -231,6 +231,7 @@ def _payments(order):
         payments.append(PlanPayment(
             transaction_id=t.id, kind=t.kind, inbound=t.kind in _INBOUND, gateway=t.gateway or "unknown",
             amount=abs(t.amount), date=t.processed_at or t.created_at, payment_id=t.payment_id,
+            day=local_day(t.processed_at or t.created_at, settings),
         ))
     return tuple(payments)
 

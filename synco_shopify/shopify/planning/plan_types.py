@@ -104,6 +104,7 @@ class PlanPayment:
     amount: Decimal  # positive, in the plan's currency
     date: datetime  # processedAt (createdAt when Shopify has none), UTC
     payment_id: str | None
+    day: date | None = None  # the payment's date: ``date``'s day in the shop's time zone
 
 
 @dataclass(frozen=True)
