@@ -3,6 +3,10 @@
 Each test class starts its own simulator on a free loopback port, seeded with the
 orders the class needs, and connects a store of the test company to it.
 """
+import threading
+
+from odoo import api
+from odoo.orm.utils import SUPERUSER_ID
 from odoo.tests import TransactionCase
 
 from shopify_simulator import Simulator
@@ -81,3 +85,26 @@ class SyncoCase(TransactionCase):
         client = cls.store._shopify_client()
         search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in orders)
         return list(orders_api.iter_order_headers(client, search))
+
+
+def sync_concurrently(registry, order_id, workers=2):
+    """``_sync_orders`` of one committed order in ``workers`` real transactions that start
+    together, as parallel jobs would: (summaries, errors)."""
+    barrier = threading.Barrier(workers)
+    summaries, errors = [], []
+
+    def worker():
+        try:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                barrier.wait(timeout=10)
+                summaries.append(env["shopify.order.sync"]._sync_orders(env["shopify.order"].browse(order_id)))
+        except Exception as exc:  # noqa: BLE001 - returned to the test, which fails on it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return summaries, errors

@@ -1,8 +1,6 @@
 """An order's later life under trouble: a Shopify fetch that fails half-way writes nothing,
 and an update racing another sync of the same order (real concurrent transactions) books
 each refund once."""
-import threading
-
 from odoo import api
 from odoo.orm.utils import SUPERUSER_ID
 from odoo.tests import tagged
@@ -10,7 +8,7 @@ from odoo.tests import tagged
 from shopify_simulator import Simulator
 
 from ..shopify.api.errors import ShopifyUnavailable
-from .common import TOKEN, SyncoCase
+from .common import TOKEN, SyncoCase, sync_concurrently
 
 
 @tagged("post_install", "-at_install", "synco")
@@ -88,26 +86,10 @@ class TestUpdateRacingASync(SyncoCase):
                 self._remove(order_id, store_id)
 
     def _race(self, order_id, changed):
-        barrier = threading.Barrier(2)
-        errors, summaries = [], []
         if changed:
             with self.registry.cursor() as cr:
                 api.Environment(cr, SUPERUSER_ID, {})["shopify.order"].browse(order_id).sync_state = "changed"
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=10)
-                    summaries.append(env["shopify.order.sync"]._sync_orders(env["shopify.order"].browse(order_id)))
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        summaries, errors = sync_concurrently(self.registry, order_id)
         self.assertFalse(errors)
         # One worker synced it; the other found it locked or already up to date.
         self.assertEqual(sorted(s["synced"] for s in summaries), [0, 1])

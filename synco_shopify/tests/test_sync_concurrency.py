@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from shopify_simulator import Simulator
 
-from .common import TOKEN, SyncoCase
+from .common import TOKEN, SyncoCase, sync_concurrently
 
 
 @tagged("post_install", "-at_install")
@@ -43,24 +43,7 @@ class TestConcurrentSync(SyncoCase):
         with Simulator(scenario=self.sim.data, token=TOKEN, plan="plus") as sim:
             order_id, store_id = self._commit_store_and_order(sim, stored)
             try:
-                barrier = threading.Barrier(2)
-                summaries, errors = [], []
-
-                def worker():
-                    try:
-                        with self.registry.cursor() as cr:
-                            env = api.Environment(cr, SUPERUSER_ID, {})
-                            order = env["shopify.order"].browse(order_id)
-                            barrier.wait(timeout=10)
-                            summaries.append(env["shopify.order.sync"]._sync_orders(order))
-                    except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-                        errors.append(exc)
-
-                threads = [threading.Thread(target=worker) for _ in range(2)]
-                for thread in threads:
-                    thread.start()
-                for thread in threads:
-                    thread.join(timeout=60)
+                summaries, errors = sync_concurrently(self.registry, order_id)
                 self.assertFalse(errors)
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
