@@ -233,8 +233,8 @@ class _OrderReader(LineReader):
             taxes.append((line.key, line.amount))
         return EditSale(
             line_item_id=sale["lineItem"]["id"], quantity=int(sale.get("quantity") or 0),
-            amount=self._optional_money(sale, "totalAmount") if sale.get("totalAmount") else None,
-            tax=self._optional_money(sale, "totalTaxAmount") if sale.get("totalTaxAmount") else None,
+            amount=self._optional_money(sale, "totalAmount", path),
+            tax=self._optional_money(sale, "totalTaxAmount", path),
             taxes=tuple(taxes))
 
     def _optional_nodes(self, node, key):
