@@ -89,16 +89,10 @@ def _add_refund_rounding(plan, held, documents):
         return
     for i in range(len(documents) - 1, -1, -1):
         if documents[i].kind == REFUND:
-            documents[i] = replace(documents[i], lines=(*documents[i].lines, cash_rounding_line_for(plan, due)))
+            documents[i] = replace(documents[i], lines=(*documents[i].lines, cash_rounding_line(plan.currency, plan.taxes_included, due)))
             return
     raise OrderDataError(f"Shopify order {plan.shopify_name}: the cash rounding of its refunds changed by {due} "
                          f"{plan.currency} without a new refund to carry it.")
-
-
-def cash_rounding_line_for(plan, amount):
-    from types import SimpleNamespace
-
-    return cash_rounding_line(SimpleNamespace(currency=plan.currency, taxes_included=plan.taxes_included), amount)
 
 
 def _sale_day(plan, money_in, policy, settings):

@@ -124,8 +124,7 @@ def _cash_rounding_lines(order):
     stray cent stays open. ``paymentSet`` is what "can be applied to totalReceived" to give
     the amount due (schema), i.e. due − received: the invoice's rounding line is its negative."""
     if order.cash_rounding_payment:
-        yield from _charge(order, _flat(-order.cash_rounding_payment, ()), kind=CASH_ROUNDING,
-                           name="Cash rounding", product=None, source_id=None, discount_name="")
+        yield cash_rounding_line(order.currency, order.taxes_included, -order.cash_rounding_payment)
 
 
 def _refund(order, refund, settings):
@@ -170,10 +169,10 @@ def _adjustment_name(adjustment):
     return f"Refund adjustment ({reason})"
 
 
-def cash_rounding_line(order, amount):
+def cash_rounding_line(currency, taxes_included, amount):
     """A "Cash rounding" line of ``amount`` (no tax)."""
-    return _charge(order, _flat(amount, ()), kind=CASH_ROUNDING, name="Cash rounding", product=None,
-                   source_id=None, discount_name="")[0]
+    return charge_lines(_flat(amount, ()), kind=CASH_ROUNDING, name="Cash rounding", product=None, source_id=None,
+                        discount_name="", currency=currency, taxes_included=taxes_included)[0]
 
 
 def local_day(moment, settings):
