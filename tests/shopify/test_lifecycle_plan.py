@@ -309,3 +309,27 @@ def test_a_shipping_line_without_id_is_booked_and_its_refund_found():
     shipping = [line for line in plan.lines if line.kind == "shipping"]
     assert [line.source_id for line in shipping] == [f"{order.header.id}/ShippingLine/0"]
     assert [line.source_id for line in plan.refunds[0].lines] == [f"{order.header.id}/ShippingLine/0"]
+
+
+def test_an_edit_after_invoicing_credits_two_tax_lines_of_one_title_and_rate_each():
+    """Shopify can list the same tax (title and rate) twice on a line; each keeps its share."""
+    b = OrderBuilder()
+    lamp = b.line("Lamp", "40.00", 2, taxes=[(*NY, "3.55"), (*NY, "3.55")])
+    b.transaction("SALE", "87.10")
+    plan, life = plan_of(b.build())
+    held = holding(plan, life)
+    b.lines[0]["currentQuantity"] = 1
+    b.set(agreements={"nodes": [{"__typename": "OrderEditAgreement", "id": "gid://shopify/OrderEditAgreement/7",
+                                 "happenedAt": "2026-03-10T15:00:00Z", "reason": "EDIT",
+                                 "sales": {"nodes": [{"lineItem": {"id": lamp}, "quantity": -1,
+                                                      "totalAmount": b.money("-43.55"),
+                                                      "totalTaxAmount": b.money("-3.55")}]}}]},
+          edited=True, currentTotalPriceSet=b.money("43.55"), currentSubtotalPriceSet=b.money("40.00"),
+          currentTotalTaxSet=b.money("3.55"), currentTaxLines=b.current_tax_lines((*NY, "3.55")),
+          totalOutstandingSet=b.money("-43.55"))
+    _plan2, life2 = plan_of(b.build(), held)
+    (credit,) = life2.documents
+    assert credit.total == D("43.55")
+    # each tax line gives back its own share (1.78 + 1.77): taken by title and rate, one
+    # share would be counted twice and the credit note would be a cent off
+    assert credit.lines[0].tax == D("3.55")

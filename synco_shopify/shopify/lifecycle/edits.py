@@ -72,7 +72,7 @@ def _nothing(line):
 
 
 def _minus(a, b):
-    taxes = dict(b.taxes)
+    # Tax line by tax line, in the line's order: two tax lines may share a title and rate.
     return Current(quantity=a.quantity - b.quantity, price_unit=a.price_unit, discount=a.discount - b.discount,
-                   net=a.net - b.net, taxes=tuple((key, amount - taxes.get(key, ZERO)) for key, amount in a.taxes),
-                   refunded=False)
+                   net=a.net - b.net, refunded=False,
+                   taxes=tuple((key, amount - other) for (key, amount), (_key, other) in zip(a.taxes, b.taxes)))
