@@ -3,6 +3,14 @@ import threading
 import time
 
 RESTORE_RATES = {"standard": 100.0, "advanced": 200.0, "plus": 1000.0}
+# What `shop { plan }` says on a shop of each rate-limit plan. Shopify's rate-limit page
+# groups Basic, Grow (formerly "Shopify") and development stores under Standard; the
+# simulator names the Standard shop "Grow". ShopPlan.publicDisplayName is non-null.
+SHOP_PLANS = {
+    "standard": {"publicDisplayName": "Grow", "shopifyPlus": False, "partnerDevelopment": False},
+    "advanced": {"publicDisplayName": "Advanced", "shopifyPlus": False, "partnerDevelopment": False},
+    "plus": {"publicDisplayName": "Plus", "shopifyPlus": True, "partnerDevelopment": False},
+}
 BUCKET_SECONDS = 20  # maximumAvailable is 20 x the restore rate (2,000 at 100/s)
 
 

@@ -1,9 +1,10 @@
 """One simulated shop, served over HTTP on loopback (see README.md)."""
+import os
 import threading
 
 from . import schema as schemas
 from .auth import Auth
-from .bucket import LeakyBucket
+from .bucket import SHOP_PLANS, LeakyBucket
 from .bulk import BulkOperations
 from .clock import Clock
 from .faults import Faults
@@ -60,6 +61,9 @@ class Simulator:
         self.bulk = BulkOperations(self, self.clock, lambda: self.base_url)
         self.auth = Auth(token, client_id, client_secret, token_ttl)
         self.bucket = LeakyBucket(plan)
+        # The shop says the plan its rate limit comes from (a scenario file keeps its own).
+        if not isinstance(scenario, (str, os.PathLike)):
+            self.store.shop["plan"] = dict(SHOP_PLANS[plan])
         self.gateway = Gateway(self, self.auth, self.bucket)
         self.webhooks = Webhooks(self, client_secret or webhook_secret, webhook_retry_scale, webhook_timeout,
                                  shop_domain=self.store.shop.get("myshopifyDomain") or shop)

@@ -68,11 +68,16 @@ class ShopifyStore(models.Model):
     shop_currency_id = fields.Many2one("res.currency", readonly=True)
     shop_taxes_included = fields.Boolean(string="Prices include tax", readonly=True)
     shop_timezone = fields.Char(readonly=True, help="IANA time zone of the shop")
+    shop_plan = fields.Char(string="Shopify plan", readonly=True,
+                            help="The shop's plan as Shopify names it (its rate limit depends on it).")
     connection_state = fields.Selection(
         [("unknown", "Not tested"), ("ok", "Connected"), ("error", "Error")],
         default="unknown", readonly=True, copy=False,
     )
     connection_message = fields.Char(readonly=True, copy=False)
+    # The connection (domain, API address) is where the credentials go: administrators
+    # change it (write() refuses the others); the form shows it read-only to them.
+    can_edit_connection = fields.Boolean(compute="_compute_can_edit_connection")
 
     # -- creation mode ------------------------------------------------------------------
     sale_order_mode = fields.Selection(
@@ -169,6 +174,10 @@ class ShopifyStore(models.Model):
     _domain_unique = models.UniqueIndex(
         "(shop_domain, company_id)", "This Shopify store is already connected for this company.",
     )
+
+    @api.depends_context("uid")
+    def _compute_can_edit_connection(self):
+        self.can_edit_connection = self.env.is_system()
 
     def _compute_order_count(self):
         counts = dict(self.env["shopify.order"]._read_group(
@@ -465,16 +474,20 @@ class ShopifyStore(models.Model):
         })
 
     def action_test_connection(self):
-        """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone.
-        A configuration action: the caller must be able to change the store (a Manager,
-        in one of their companies), checked before anything is sent to Shopify."""
+        """Reads `shop` and keeps what the sync needs: currency, tax mode, time zone; and
+        says what it found (shop, currency, time zone, plan), so that a success is seen
+        and the merchant can check it is the shop they meant. A configuration action: the
+        caller must be able to change the store (a Manager, in one of their companies),
+        checked before anything is sent to Shopify."""
         self.check_access("write")
+        connected, failed = [], []
         for store in self:
             try:
                 client = store._shopify_client(interactive=True)
                 shop = client.execute("Shop")["shop"]
             except ShopifyError as exc:
                 store.write({"connection_state": "error", "connection_message": str(exc)})
+                failed.append((store, exc))
                 continue
             currency = self.env["res.currency"].with_context(active_test=False).search(
                 [("name", "=", shop["currencyCode"])], limit=1)
@@ -487,12 +500,41 @@ class ShopifyStore(models.Model):
             except ShopifyError as exc:
                 _logger.warning("Store %s: the custom.odoo_id metafield definition was not created: %s",
                                 store.name, exc)
+            plan = store._plan_name(shop.get("plan"))
             store.write({
                 "shop_name": shop["name"],
                 "shop_currency_id": currency.id,
                 "shop_taxes_included": shop["taxesIncluded"],
                 "shop_timezone": shop["ianaTimezone"],
+                "shop_plan": plan,
                 "connection_state": "ok",
-                "connection_message": _("Connected to %s", shop["myshopifyDomain"]),
+                "connection_message": _(
+                    "Connected to %(shop)s (%(domain)s): currency %(currency)s, time zone %(timezone)s, "
+                    "plan %(plan)s.", shop=shop["name"], domain=shop["myshopifyDomain"],
+                    currency=shop["currencyCode"], timezone=shop["ianaTimezone"], plan=plan or _("unknown")),
             })
-        return True
+            connected.append(store)
+        if failed:
+            return self._shopify_error_notification(_("Connection failed"), failed)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connected to Shopify"),
+                "message": "\n".join(store.connection_message for store in connected),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _plan_name(self, plan):
+        """Shopify's public name of the plan, and whether it is Plus or a development store
+        (both change the rate limit the store gets) where the name does not say so."""
+        if not plan:
+            return False
+        name = plan.get("publicDisplayName") or ""
+        if plan.get("shopifyPlus") and "plus" not in name.lower():
+            name = _("%s (Shopify Plus)", name) if name else _("Shopify Plus")
+        elif plan.get("partnerDevelopment") and "develop" not in name.lower():
+            name = _("%s (development store)", name) if name else _("Development store")
+        return name or False

@@ -1,0 +1,69 @@
+import { registry } from "@web/core/registry";
+
+/**
+ * A Shopify Manager opens the store: its shop domain and API address are read-only to
+ * them (only administrators redirect the credentials), and Test connection says what
+ * it found: the shop's name, currency, time zone and plan (odoo.syncoExpected).
+ */
+registry.category("web_tour.tours").add("synco_shopify_store_tour", {
+    url: "/odoo",
+    steps: () => {
+        const expected = odoo.syncoExpected || {};
+        return [
+            {
+                content: "Open the apps menu",
+                trigger: ".o_navbar_apps_menu button:enabled",
+                run: "click",
+            },
+            {
+                content: "Open the Shopify app",
+                trigger: ".o_app[data-menu-xmlid='synco_shopify.menu_shopify_root']",
+                run: "click",
+            },
+            {
+                content: "The app opened on its Orders (the menu bar is the app's now)",
+                trigger: ".o_breadcrumb:contains(Shopify Orders)",
+            },
+            {
+                content: "Open Configuration",
+                trigger: ".o_menu_sections button:contains(Configuration)",
+                run: "click",
+            },
+            {
+                content: "Open Stores",
+                trigger: ".o-dropdown--menu [data-menu-xmlid='synco_shopify.menu_shopify_stores']",
+                run: "click",
+            },
+            {
+                content: "Open the store",
+                trigger: ".o_list_view .o_data_row td[name=name]:contains(Test store)",
+                run: "click",
+            },
+            {
+                content: "The shop domain is shown, not editable",
+                trigger: `.o_form_view div[name=shop_domain].o_readonly_modifier:contains(${expected.domain})`,
+            },
+            {
+                content: "No input for the shop domain",
+                trigger: ".o_form_view:not(:has(div[name=shop_domain] input))",
+            },
+            {
+                content: "Nor for the API address",
+                trigger: ".o_form_view div[name=api_base_url].o_readonly_modifier:not(:has(input))",
+            },
+            {
+                content: "Test the connection",
+                trigger: ".o_form_view .o_form_statusbar button[name=action_test_connection]",
+                run: "click",
+            },
+            {
+                content: "It says what it found: shop, currency, time zone, plan",
+                trigger: `.o_notification:has(.o_notification_bar.bg-success):contains(${expected.shop}):contains(${expected.currency}):contains(${expected.timezone}):contains(${expected.plan})`,
+            },
+            {
+                content: "The form says it too",
+                trigger: `.o_shopify_connected:contains(${expected.plan})`,
+            },
+        ];
+    },
+});
