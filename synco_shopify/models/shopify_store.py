@@ -1,4 +1,5 @@
 import logging
+import time
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -361,9 +362,16 @@ class ShopifyStore(models.Model):
         # and compares the timeout with a number.
         retry_budget = float(self.env["ir.config_parameter"].sudo().get_param(
             "synco_shopify.max_retry_seconds", DEFAULT_RETRY_SECONDS))
+        # Every worker and server of the database books its requests in one ledger per
+        # store: Shopify's rate limit is one bucket per app and shop.
+        from ..services.store_budget import StoreBudgetLedger
+        from ..shopify.api.throttle import SharedCostBucket
+
+        bucket = SharedCostBucket(time.monotonic, StoreBudgetLedger(self.env.registry, store.id),
+                                  scope=store.shop_domain)
         return ShopifyClient(
             store.shop_domain, store.api_version, credentials,
-            base_url=store.api_base_url or None, logger=_logger,
+            base_url=store.api_base_url or None, logger=_logger, bucket=bucket,
             timeout=INTERACTIVE_TIMEOUT if interactive else REQUEST_TIMEOUT,
             max_retry_seconds=min(retry_budget, INTERACTIVE_RETRY_SECONDS) if interactive else retry_budget,
         )

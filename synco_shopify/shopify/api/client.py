@@ -90,7 +90,7 @@ class _Rejected(Exception):
 class ShopifyClient:
     def __init__(self, shop_domain, api_version, credentials, *, base_url=None, timeout=(5, 30),
                  max_retry_seconds=60, session=None, sleep=time.sleep, clock=time.monotonic,
-                 logger=None):
+                 logger=None, bucket=None):
         shop_domain = checked_shop_domain(shop_domain)
         self.shop_domain = shop_domain
         self.api_version = api_version
@@ -106,7 +106,9 @@ class ShopifyClient:
         self.sleep = sleep
         self.clock = clock
         self.log = logger or logging.getLogger(__name__)
-        self.bucket = CostBucket(clock)
+        # One client's view of Shopify's bucket, unless the caller shares one between the
+        # clients of the shop (SharedCostBucket: several workers, one rate limit).
+        self.bucket = bucket or CostBucket(clock)
         self.counters = Counters()
         self._lock = threading.Lock()
         self._random = random.Random()
@@ -196,10 +198,14 @@ class ShopifyClient:
                 attempt += 1
 
     def _attempt(self, op, body, key, deadline):
-        self._wait_for_bucket(key)
-        token = self.credentials.current(self._grant)
+        booked = self._wait_for_bucket(key)
+        try:
+            token = self.credentials.current(self._grant)
+        except BaseException:
+            self.bucket.settle(key, None, booked)  # nothing was sent: the points go back
+            raise
         self._count(requests=1)
-        self.bucket.spend(self.bucket.expected_cost(key))
+        self.bucket.sending(booked)
         try:
             response = self.session.post(
                 self.graphql_url,
@@ -216,18 +222,22 @@ class ShopifyClient:
             )
         except (requests.ConnectionError, requests.Timeout) as exc:
             # A refused connection never reached Shopify; anything later might have run.
+            # Either way no cost came back: the points booked go back to the ledger.
+            self.bucket.settle(key, None, booked)
             unreachable = _not_reached(exc)
             if unreachable:
                 raise _Retry(unreachable, unreachable=True) from None
             raise _Retry(f"connection failed: {type(exc).__name__}", maybe_applied=True) from None
         self._refuse_redirect(response, self.graphql_url)
-        data = self._read(op, key, response, token)
+        data = self._read(op, key, response, token, booked)
         if op.is_mutation:
             _check_user_errors(op, data)
         return data
 
-    def _read(self, op, key, response, token):
+    def _read(self, op, key, response, token, booked=0):
         status = response.status_code
+        if status != 200:
+            self.bucket.settle(key, None, booked)  # an answer with no cost: nothing was charged
         if status == 401:
             raise _Rejected(token)
         if status == 403:
@@ -245,8 +255,9 @@ class ShopifyClient:
         try:
             payload = response.json()
         except ValueError:
+            self.bucket.settle(key, None, booked)
             raise _Retry("answer is not JSON", maybe_applied=True) from None
-        requested = self._account_cost(key, payload)
+        requested = self._account_cost(key, payload, booked)
         errors = payload.get("errors")
         if not errors:
             return payload["data"]
@@ -311,20 +322,19 @@ class ShopifyClient:
             raise RedirectRefused(url, response.status_code, target)
 
     def _wait_for_bucket(self, key):
-        wait = self.bucket.wait_before(key)
+        """Waits until the bucket holds what this query cost last time; the points booked."""
+        wait, booked = self.bucket.book(key)
         if wait > 0:
             self._count(throttle_waits=1, throttle_wait_seconds=wait)
             self.sleep(wait)
+        return booked
 
-    def _account_cost(self, key, payload):
+    def _account_cost(self, key, payload, booked=0):
         cost = (payload.get("extensions") or {}).get("cost")
+        self.bucket.settle(key, cost, booked)
         if not cost:
             return None
-        if cost.get("throttleStatus"):
-            self.bucket.observe(cost["throttleStatus"])
         requested = cost.get("requestedQueryCost")
-        if requested is not None:
-            self.bucket.remember_cost(key, requested)
         if cost.get("actualQueryCost") is not None:
             self._count(requested_cost=requested or 0, actual_cost=cost["actualQueryCost"])
         return requested

@@ -5,6 +5,16 @@ available before running it, then refunds the difference with the actual cost.
 Every response reports ``extensions.cost.throttleStatus``; between responses the
 bucket refills at ``restoreRate`` points per second up to ``maximumAvailable``.
 The bucket size is never assumed: until a response has been seen nothing waits.
+
+Shopify keeps one bucket per app and shop: every worker and server syncing the same
+store spends from it. ``CostBucket`` is one client's view of it; ``SharedCostBucket``
+books each request's points in a ledger shared by every client of the shop (the Odoo
+side keeps it in PostgreSQL), so that parallel workers wait for each other instead of
+being throttled by Shopify.
+
+The client's side of the protocol, per request: ``book(key)`` before sending (seconds to
+wait, and the points booked), ``sending(booked)`` once it sends, ``settle(cost, booked)``
+with the response's ``extensions.cost`` (None when the request was not charged).
 """
 import threading
 
@@ -19,6 +29,21 @@ class CostBucket:
         self._seen_at = None
         self._requested = {}
 
+    # -- the client's protocol -------------------------------------------------------------
+    def book(self, key):
+        return self.wait_before(key), self.expected_cost(key) or 0
+
+    def sending(self, booked):
+        self.spend(booked)
+
+    def settle(self, key, cost, booked):
+        cost = cost or {}
+        if cost.get("throttleStatus"):
+            self.observe(cost["throttleStatus"])
+        if cost.get("requestedQueryCost") is not None:
+            self.remember_cost(key, cost["requestedQueryCost"])
+
+    # -- one client's view -------------------------------------------------------------------
     def observe(self, throttle_status):
         """Record ``throttleStatus`` from a response."""
         with self._lock:
@@ -59,3 +84,90 @@ class CostBucket:
         with self._lock:
             if self._available is not None and cost:
                 self._available -= cost
+
+
+class SharedCostBucket(CostBucket):
+    """Books every request's expected points in ``ledger``, shared by all the clients of
+    one shop (workers, servers). ``ledger.reserve(points)`` takes the points now, even
+    into debt, and says how long the caller waits for the bucket to refill to them;
+    ``ledger.settle(throttle_status, refund)`` gives back what was booked and not charged
+    and takes Shopify's own figure where it is lower than the ledger's."""
+
+    # The requested cost of a query shape, learnt by any client of this process: a new
+    # client (one per job) books its first request at the right cost.
+    _known_costs = {}
+    _known_lock = threading.Lock()
+
+    def __init__(self, clock, ledger, scope):
+        super().__init__(clock)
+        self.ledger = ledger
+        self.scope = scope  # the shop: query costs are the same for every store, but kept apart
+
+    def remember_cost(self, key, requested):
+        with self._known_lock:
+            self._known_costs[(self.scope, key)] = requested
+
+    def expected_cost(self, key):
+        with self._known_lock:
+            return self._known_costs.get((self.scope, key))
+
+    def book(self, key):
+        booked = self.expected_cost(key) or 0
+        return self.ledger.reserve(booked), booked
+
+    def sending(self, booked):
+        pass  # booked in the ledger already
+
+    def settle(self, key, cost, booked):
+        cost = cost or {}
+        charged = cost.get("actualQueryCost") or 0  # null when Shopify did not run it (THROTTLED)
+        self.ledger.settle(cost.get("throttleStatus"), max(0.0, booked - charged))
+        super().settle(key, cost, booked)
+
+    def wait_after_throttle(self, requested):
+        # The retry books its points again: the ledger says how long it waits then.
+        return 0.0
+
+
+class MemoryLedger:
+    """The shared ledger of one process (what the PostgreSQL ledger does across
+    processes, with the same arithmetic): points available, refilled at the restore
+    rate up to the maximum since they were last counted."""
+
+    def __init__(self, clock):
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state = None  # (maximum, available, rate, counted_at)
+
+    def _refilled(self):
+        maximum, available, rate, at = self._state
+        now = self._clock()
+        return maximum, min(maximum, available + rate * (now - at)), rate, now
+
+    def reserve(self, points):
+        with self._lock:
+            if self._state is None:
+                return 0.0
+            maximum, available, rate, now = self._refilled()
+            available -= points
+            self._state = (maximum, available, rate, now)
+            return max(0.0, -available / rate) if rate > 0 else 0.0
+
+    def settle(self, status, refund):
+        with self._lock:
+            if self._state is None:
+                if status:
+                    self._state = (float(status["maximumAvailable"]), float(status["currentlyAvailable"]),
+                                   float(status["restoreRate"]), self._clock())
+                return
+            maximum, available, rate, now = self._refilled()
+            available = min(maximum, available + refund)
+            if status:
+                maximum, rate = float(status["maximumAvailable"]), float(status["restoreRate"])
+                available = min(available, float(status["currentlyAvailable"]))
+            self._state = (maximum, available, rate, now)
+
+    @property
+    def available(self):
+        with self._lock:
+            return None if self._state is None else self._refilled()[1]
