@@ -20,7 +20,8 @@ class ShopifyTaxMapping(models.Model):
     store_id = fields.Many2one("shopify.store", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="store_id.company_id", store=True)
     title = fields.Char(required=True)
-    rate = fields.Float(digits=(16, 6), required=True, help="Rate as a fraction, e.g. 0.08875")
+    # Stored as Shopify gives it (a fraction, 0.08875), shown and typed as a percentage (8.875%).
+    rate = fields.Float(digits=(16, 6), required=True, help="Shopify's rate, e.g. 8.875%")
     price_include = fields.Boolean(string="Included in price")
     tax_id = fields.Many2one(
         "account.tax", string="Odoo tax", check_company=True, domain="[('type_tax_use', '=', 'sale')]",
@@ -71,6 +72,7 @@ class ShopifyTaxMapping(models.Model):
             name = f"{name} [{self.store_id.name}]"
         return template.with_company(company).copy({
             "name": name,
+            "tax_group_id": self._tax_group(template).id,
             "amount": float(Decimal(str(self.rate)) * 100),
             "amount_type": "percent",
             "type_tax_use": "sale",
@@ -78,6 +80,30 @@ class ShopifyTaxMapping(models.Model):
             "include_base_amount": False,
             "is_base_affected": False,
             "invoice_label": self.title,
+        })
+
+    def _tax_group(self, template):
+        """The group an invoice's tax summary prints this tax under: what Shopify calls it
+        ("TX State Tax 6.25%"). Odoo sums a document's taxes per group, so a group per
+        title, rate and country keeps Texas, Austin and the MTA on lines of their own. A
+        group of that name and country is reused (another store's, or the accountant's);
+        a new one takes the accounts of the template's group, so that the tax closing
+        books it where it booked the template."""
+        self.ensure_one()
+        name = "%s %s%%" % (self.title, _percent(self.rate))
+        source = template.tax_group_id
+        Group = self.env["account.tax.group"]
+        group = Group.search([*Group._check_company_domain(template.company_id), ("name", "=", name),
+                              ("country_id", "=", template.country_id.id)], limit=1)
+        return group or Group.create({
+            "name": name,
+            "company_id": template.company_id.id,
+            "country_id": template.country_id.id,
+            "sequence": source.sequence,
+            "tax_payable_account_id": source.tax_payable_account_id.id,
+            "tax_receivable_account_id": source.tax_receivable_account_id.id,
+            "advance_tax_payment_account_id": source.advance_tax_payment_account_id.id,
+            "preceding_subtotal": source.preceding_subtotal,
         })
 
 
