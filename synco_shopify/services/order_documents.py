@@ -74,7 +74,9 @@ class OrderDocuments:
             values = _sale_line(vals)
             if line:
                 commands.append(Command.update(line.id, {k: values[k] for k in (
-                    "product_uom_qty", "price_unit", "discount", "tax_ids", "extra_tax_data") if k in values}))
+                    # The name too: it says the line's discount, which an edit changes.
+                    "name", "product_uom_qty", "price_unit", "discount", "tax_ids", "extra_tax_data")
+                    if k in values}))
             else:
                 commands.append(Command.create(values))
         for key, line in existing.items():

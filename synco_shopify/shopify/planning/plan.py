@@ -92,7 +92,8 @@ def _item_lines(order):
 def _item_charge(order, line, amounts):
     kind = TIP if line.is_tip else GIFT_CARD if line.is_gift_card else PRODUCT
     return _charge(order, amounts, kind=kind, name=line.name, product=product_key(line), source_id=line.id,
-                   discount_name=_discount_name(line.name, line.discount_allocations))
+                   discount_name=_discount_name(line.name, line.discount_allocations),
+                   discount_label=_discount_labels(line.discount_allocations))
 
 
 def product_key(line):
@@ -116,7 +117,8 @@ def _shipping_lines(order):
                        net=net, taxes=tuple((tax.key, tax.amount) for tax in shipping.tax_lines), refunded=False)
         yield from _charge(order, sold, kind=SHIPPING, name=shipping.title, product=None,
                            source_id=shipping.id,
-                           discount_name=_discount_name(shipping.title, shipping.discount_allocations))
+                           discount_name=_discount_name(shipping.title, shipping.discount_allocations),
+                           discount_label=_discount_labels(shipping.discount_allocations))
 
 
 def _cash_rounding_lines(order):
@@ -216,8 +218,12 @@ def _flat(amount, tax_lines):
 
 
 def _discount_name(name, allocations):
-    labels = list(dict.fromkeys(a.application.label for a in allocations))
-    return f"Discount on {name}" + (f" ({', '.join(labels)})" if labels else "")
+    labels = _discount_labels(allocations)
+    return f"Discount on {name}" + (f" ({labels})" if labels else "")
+
+
+def _discount_labels(allocations):
+    return ", ".join(dict.fromkeys(a.application.label for a in allocations))
 
 
 def _payments(order, settings):

@@ -7,6 +7,7 @@ follows (quantity 1, price −discount). Taxes are never left to Odoo: every lin
 Shopify's amount per tax. A separate discount line carries the rounded tax of its own
 amount, and the charge keeps Shopify's tax minus that, so the pair sums to Shopify's tax.
 """
+from dataclasses import replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from ..money import ZERO, round_money
@@ -21,16 +22,21 @@ def odoo_amount(price_unit, quantity, discount_percent, currency):
     return round_money(price_unit * quantity * (1 - discount_percent / _HUNDRED), currency)
 
 
-def charge_lines(current, *, kind, name, product, source_id, discount_name, currency, taxes_included):
-    """The Odoo lines for one charge whose current state is ``current`` (see plan_current)."""
+def charge_lines(current, *, kind, name, product, source_id, discount_name, currency, taxes_included,
+                 discount_label=""):
+    """The Odoo lines for one charge whose current state is ``current`` (see plan_current).
+    ``discount_label`` names the charge's discounts (codes, titles) where they fold into it."""
     taxes = by_tax_key(current.taxes)
     # Odoo honours a line's exact amount (manual totals) only on a taxed line; an untaxed
     # line's discounted amount would be rounded with the whole document's under the
     # company's "round globally", so its discount always gets a line of its own.
     percent = _discount_percent(current, currency) if taxes or not current.discount else None
     if percent is not None:
-        return [_line(kind, product, name, current.quantity, current.price_unit, percent, current.net,
-                      taxes, source_id, taxes_included)]
+        line = _line(kind, product, name, current.quantity, current.price_unit, percent, current.net,
+                     taxes, source_id, taxes_included)
+        if percent:
+            line = replace(line, folded_discount=current.discount, discount_label=discount_label)
+        return [line]
     discount_taxes = tuple(
         (key, _tax_of(-current.discount, key, taxes, taxes_included, currency) if amount else ZERO)
         for key, amount in taxes

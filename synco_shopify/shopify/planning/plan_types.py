@@ -60,6 +60,11 @@ class PlanLine:
     base: Decimal  # exact untaxed amount of the line
     taxes: tuple[tuple[TaxKey, Decimal], ...]  # exact amount per Shopify tax; Odoo must not recompute
     source_id: str | None  # the Shopify line (LineItem, ShippingLine, Duty, AdditionalFee) it comes from
+    # Shopify's discount that ``discount_percent`` stands for (in price_unit's tax mode), and the
+    # codes or titles of its discounts: documents say it in Shopify's words, whether or not
+    # the company shows Odoo's discount column.
+    folded_discount: Decimal = Decimal(0)
+    discount_label: str = ""
 
     @property
     def tax(self):
