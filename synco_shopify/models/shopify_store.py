@@ -114,7 +114,9 @@ class ShopifyStore(models.Model):
     default_payment_journal_id = fields.Many2one(
         "account.journal", string="Default payment journal", check_company=True,
         domain="[('type', 'in', ('bank', 'cash', 'credit'))]",
-        help="Receives the payments of gateways that have no mapping of their own.",
+        help="With unmapped gateways booked on an outstanding account: the journal of their "
+        "payments (the money waits on the store's outstanding account, not on this journal's). "
+        "Also the journal suggested for new gateway mappings.",
     )
     auto_create_taxes = fields.Boolean(
         default=True, help="Create a mapping and an Odoo tax (a copy of the company's sale tax, "

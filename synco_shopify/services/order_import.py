@@ -65,6 +65,9 @@ class ShopifyOrderImport(models.AbstractModel):
             changes = {}
             if order.shopify_updated_at != values["shopify_updated_at"]:
                 changes.update(values)
+            elif "payment_gateway_names" in values and order.payment_gateway_names != values["payment_gateway_names"]:
+                # An order listed before the header carried its gateways: a re-import fills them in.
+                changes["payment_gateway_names"] = values["payment_gateway_names"]
             # Checked on an unchanged header too: a header read while a sync was fetching
             # the order is newer than what that sync applied.
             if self._changed_since_sync(order, values["shopify_updated_at"], figures):
@@ -106,7 +109,7 @@ class ShopifyOrderImport(models.AbstractModel):
 
     @api.model
     def _header_values(self, header, currencies):
-        return {
+        values = {
             "legacy_id": header.legacy_id,
             "name": header.name,
             "number": header.number,
@@ -125,6 +128,10 @@ class ShopifyOrderImport(models.AbstractModel):
             "cancelled": header.cancelled,
             "shopify_odoo_ref": header.odoo_id,
         }
+        if header.payment_gateway_names is not None:
+            # Shopify's own list, in its words: the store lists those that have no mapping.
+            values["payment_gateway_names"] = ", ".join(header.payment_gateway_names) or False
+        return values
 
     @api.model
     def _header_figures(self, header):

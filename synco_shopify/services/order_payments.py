@@ -22,12 +22,13 @@ class OrderPayments:
         if not wanted:
             return
         resolver = self.writer.resolver
-        values = []
+        values, outstanding_accounts = [], []
         for p, txn in wanted:
-            journal, inbound_line = resolver.payment_journal(txn.gateway)
+            journal, inbound_line, outstanding = resolver.payment_journal(txn.gateway)
             method_line = inbound_line if txn.inbound else resolver.refund_method(journal)
             document = p.invoice or next((move for _doc, move in p.documents), None)
             receivable = document.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
+            outstanding_accounts.append(outstanding)
             values.append({
                 "payment_type": "inbound" if txn.inbound else "outbound",
                 "partner_type": "customer",
@@ -44,6 +45,12 @@ class OrderPayments:
                 "shopify_order_id": p.record.id,
             })
         payments = Payment.with_context(skip_invoice_sync=True).create(values)
+        for payment, account in zip(payments, outstanding_accounts):
+            if account:
+                # An unmapped gateway the store books on its own outstanding account. Set
+                # after create: Odoo computes the field from the payment method on create,
+                # and the journal entry is only made when the payment is posted.
+                payment.outstanding_account_id = account
         payments.with_context(skip_sale_auto_invoice_send=True).action_post()
         by_order = {}
         for (p, _txn), payment in zip(wanted, payments):

@@ -256,17 +256,33 @@ class OrderResolver:
 
     # -- payments, warehouses, tags -------------------------------------------------------
     def payment_journal(self, gateway):
+        """(journal, incoming method line, outstanding account) of a gateway's payments.
+
+        The outstanding account is empty for a mapped gateway (the method line's or the
+        journal's own applies); an unmapped one fails the order, naming the gateway, unless
+        the store books such payments on an outstanding account of its own, so that nothing
+        lands silently on the bank's."""
         def find():
             mapping = self.store.gateway_mapping_ids.filtered(lambda m: m.gateway == gateway)[:1]
-            journal = mapping.journal_id or self.store.default_payment_journal_id
-            if not journal:
+            outstanding = self.env["account.account"]
+            if mapping:
+                journal = mapping.journal_id
+            elif self.store.unmapped_gateway_policy == "account":
+                journal = self.store.default_payment_journal_id
+                outstanding = self.store.unmapped_gateway_account_id
+                if not (journal and outstanding):
+                    raise UserError(_(
+                        "Payment gateway “%s” has no mapping, and the store's journal or outstanding "
+                        "account for unmapped gateways is not set.", gateway))
+            else:
                 raise UserError(_(
-                    "Payment gateway %s has no journal: map it in the store's payment gateways, "
-                    "or set a default payment journal.", gateway or _("(none)")))
+                    "Payment gateway “%(gateway)s” has no mapping on store %(store)s: map it (store > "
+                    "Mappings > Payment gateways), or have the store book unmapped gateways on an "
+                    "outstanding account (store > Creation).", gateway=gateway, store=self.store.name))
             method_line = mapping.payment_method_line_id or journal.inbound_payment_method_line_ids[:1]
             if not method_line:
                 raise UserError(_("Journal %s has no incoming payment method.", journal.display_name))
-            return journal, method_line
+            return journal, method_line, outstanding
         return self._cached(("journal", gateway), find)
 
     def refund_method(self, journal):

@@ -5,13 +5,17 @@ orders the class needs, and connects a store of the test company to it.
 """
 import threading
 
-from odoo import api
+from odoo import Command, api
 from odoo.orm.utils import SUPERUSER_ID
 from odoo.tests import TransactionCase
 
 from shopify_simulator import Simulator
 
 TOKEN = "shpat_synco_tests"
+# Every gateway the simulated shops pay through. The test store maps each to the bank
+# journal, as a merchant maps theirs: an unmapped gateway fails its order.
+SHOP_GATEWAYS = ("shopify_payments", "paypal", "manual", "bogus", "cash", "gift_card", "shopify_store_credit",
+                 "Cash on Delivery (COD)", "Bank Deposit")
 
 
 class SyncoCase(TransactionCase):
@@ -49,7 +53,8 @@ class SyncoCase(TransactionCase):
             "api_base_url": cls.sim.base_url,
             "access_token": TOKEN,
             "company_id": cls.company.id,
-            "default_payment_journal_id": cls.bank.id,
+            "gateway_mapping_ids": [Command.create({"gateway": gateway, "journal_id": cls.bank.id})
+                                    for gateway in SHOP_GATEWAYS],
             "rule_exclude_test": False,
             "rule_exclude_cancelled": False,
         })

@@ -98,6 +98,8 @@ class _OrderReader(LineReader):
             current_shipping=self._optional_money(p, "currentShippingPriceSet"),
             current_total_tax=self._optional_money(p, "currentTotalTaxSet"),
             total_outstanding=self._optional_money(p, "totalOutstandingSet"),
+            payment_gateway_names=(tuple(p["paymentGatewayNames"]) if p.get("paymentGatewayNames") is not None
+                                   else None),
         )
 
     def _optional_money(self, p, key, path=""):

@@ -279,6 +279,8 @@ class OrderHeader:
     current_shipping: Decimal | None = None
     current_total_tax: Decimal | None = None
     total_outstanding: Decimal | None = None
+    # paymentGatewayNames: the gateways the order was paid through (None: not asked for)
+    payment_gateway_names: tuple[str, ...] | None = None
 
     @property
     def cancelled(self):
