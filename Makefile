@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo
 export ODOO_PATH
 
-.PHONY: setup test demo bench clean
+.PHONY: setup test demo bench soak clean
 setup:
 	@bash tools/setup.sh
 
@@ -14,6 +14,10 @@ demo:
 
 bench:
 	@bash tools/bench.sh
+
+# 1,000 orders through the real job runner, Shopify faulted, a worker killed: figures.
+soak:
+	@bash tools/soak.sh
 
 clean:
 	rm -rf .venv .cache

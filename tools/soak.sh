@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# `make soak`: 1,000 orders synced through queue_job's real runner (root.synco:2) on a
+# prefork Odoo, with a fifth of Shopify's answers faulted and one worker killed with
+# SIGKILL half-way. Prints figures (bench/soak.py); not a pass/fail test.
+#
+# SYNCO_SOAK_ORDERS (1000), SYNCO_SOAK_DB (synco_soak), SYNCO_SOAK_PORT (8079),
+# SYNCO_SOAK_SIM_PORT (8775), SYNCO_SOAK_FAULTS (0.2), SYNCO_SOAK_WORKERS (4 HTTP workers).
+set -euo pipefail
+SCRIPT_NAME=soak
+source "$(dirname "$0")/common.sh"
+cd "$here"
+
+DB=${SYNCO_SOAK_DB:-synco_soak}
+HTTP_PORT=${SYNCO_SOAK_PORT:-8079}
+SIM_PORT=${SYNCO_SOAK_SIM_PORT:-8775}
+ORDERS=${SYNCO_SOAK_ORDERS:-1000}
+FAULTS=${SYNCO_SOAK_FAULTS:-0.2}
+WORKERS=${SYNCO_SOAK_WORKERS:-4}
+SIM_TOKEN=shpat_soak_token
+conf=var/odoo-soak.conf
+
+bash tools/setup.sh
+ensure_postgres
+mkdir -p var
+for port in "$SIM_PORT" "$HTTP_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "ERROR: port $port is already in use on 127.0.0.1" >&2; exit 1
+  fi
+done
+
+# The shop holds more orders than the soak syncs: some are test or cancelled orders, or
+# have nothing left to book; the soak takes the first $ORDERS eligible ones.
+say "starting the Shopify simulator on 127.0.0.1:$SIM_PORT ($(( ORDERS * 13 / 10 )) orders, Standard plan)"
+"$PY" -m shopify_simulator --host 127.0.0.1 --port "$SIM_PORT" --orders $(( ORDERS * 13 / 10 )) --seed 11 \
+  --token "$SIM_TOKEN" --plan standard > var/soak-simulator.log 2>&1 &
+sim_pid=$!
+odoo_pid=
+cleanup() {
+  if [ -n "$odoo_pid" ]; then
+    kill "$odoo_pid" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$odoo_pid" 2>/dev/null || break; sleep 0.5; done
+    pkill -9 -P "$odoo_pid" 2>/dev/null || true
+    kill -9 "$odoo_pid" 2>/dev/null || true
+  fi
+  kill "$sim_pid" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  grep -q "http://" var/soak-simulator.log 2>/dev/null && break
+  kill -0 $sim_pid 2>/dev/null || { cat var/soak-simulator.log >&2; exit 1; }
+  sleep 0.2
+done
+
+say "fresh database $DB"
+fresh_db "$DB"
+cat > "$conf" <<CONF
+[options]
+addons_path = $ADDONS_PATH
+db_name = $DB
+dbfilter = ^$DB\$
+http_port = $HTTP_PORT
+http_interface = 127.0.0.1
+server_wide_modules = base,web,queue_job
+workers = $WORKERS
+max_cron_threads = 1
+limit_time_cpu = 900
+limit_time_real = 1800
+limit_memory_soft = 4294967296
+limit_memory_hard = 6442450944
+log_level = warn
+logfile = $here/var/odoo-soak.log
+
+[queue_job]
+channels = root:2,root.synco:2
+scheme = http
+host = 127.0.0.1
+port = $HTTP_PORT
+CONF
+
+say "connecting the store and importing its orders"
+SYNCO_SIM_URL="http://127.0.0.1:$SIM_PORT" SYNCO_SIM_TOKEN="$SIM_TOKEN" \
+  odoo_bin shell -c "$conf" -d "$DB" --no-http --logfile= --log-level=warn < tools/soak_setup.py
+
+: > var/odoo-soak.log
+say "Odoo on 127.0.0.1:$HTTP_PORT with $WORKERS workers and the job runner"
+# Started directly (not through the odoo_bin function, which would fork a subshell): $!
+# is then Odoo's main process, whose workers the soak kills.
+"$PY" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -c "$conf" &
+odoo_pid=$!
+for _ in $(seq 1 150); do
+  curl -sf "http://127.0.0.1:$HTTP_PORT/web/login" >/dev/null 2>&1 && break
+  sleep 0.4
+done
+
+"$PY" bench/soak.py --url "http://127.0.0.1:$HTTP_PORT" --db "$DB" --sim-url "http://127.0.0.1:$SIM_PORT" \
+  --token "$SIM_TOKEN" --orders "$ORDERS" --fault-rate "$FAULTS" --odoo-pid "$odoo_pid" "$@"
