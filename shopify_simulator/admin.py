@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl
 
 from .auth import GrantError
 from .gateway import Reply
+from .lifecycle.api import LifecycleError
 
 _BULK_FILE = re.compile(r"^/__simulator__/bulk/(\d+)\.jsonl$")
 
@@ -75,6 +76,17 @@ def control(sim, method, path, raw):
             refund = sim.refund(order["id"], lines=lines, shipping=body.get("shipping"),
                                 amount=None if amount is None else Decimal(str(amount)))
             return Reply(200, {"refund": refund})
+        if path == "/__simulator__/orders/fulfill" and method == "POST":
+            # A shipment made as a merchant makes it (fulfillmentCreate, through the GraphQL schema):
+            # {"order": gid, "lines": [[line gid, quantity]]}; with no lines, all that is left to ship.
+            body = _json(raw) or {}
+            if sim.store.node(body.get("order")) is None:
+                raise ValueError('POST {"order": "gid://shopify/Order/<n>"}')
+            lines = [tuple(item) for item in body["lines"]] if body.get("lines") else None
+            try:
+                return Reply(200, {"fulfillment": sim.fulfill(body["order"], lines=lines)["fulfillment"]})
+            except LifecycleError as refused:  # Shopify's userErrors, e.g. nothing left to ship
+                return Reply(422, {"errors": refused.errors})
         if path == "/__simulator__/webhooks" and method == "GET":
             return Reply(200, {"subscriptions": sim.webhooks.subscriptions.all(),
                                "deliveries": sim.webhooks.deliveries()})

@@ -176,5 +176,8 @@ class Simulator:
     def mark_as_paid(self, order_gid, when=None):
         return lifecycle.mark_as_paid(self, order_gid, when)
 
+    def fulfill(self, order_gid, lines=None, when=None, **options):
+        return lifecycle.fulfill(self, order_gid, lines, when, **options)
+
     def _owner_exists(self, gid):
         return self.node(gid) is not None

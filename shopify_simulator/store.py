@@ -149,12 +149,13 @@ class ShopStore:
 def with_lifecycle_fields(order):
     """A hand-made order (tests, POSTed orders) gets the fields every generated order has for an
     order's life after checkout, at their values for an order nothing happened to."""
-    if all(key in order for key in ("edited", "cancelReason", "agreements", "totalCashRoundingAdjustment")):
+    if all(key in order for key in ("edited", "cancelReason", "agreements", "totalCashRoundingAdjustment",
+                                    "fulfillments")):
         return order
     zero = {side: {"amount": f"{0:.{minor_units(currency)}f}", "currencyCode": currency}
             for side, currency in (("shopMoney", order.get("currencyCode", "USD")),
                                    ("presentmentMoney", order.get("presentmentCurrencyCode", "USD")))}
-    return {"edited": False, "cancelReason": None, "agreements": [],
+    return {"edited": False, "cancelReason": None, "agreements": [], "fulfillments": [],
             "totalCashRoundingAdjustment": {"paymentSet": zero, "refundSet": zero}, **order}
 
 
@@ -173,6 +174,9 @@ def clone_order(order):
         location = (fulfillment.get("assignedLocation") or {}).get("location")
         if isinstance(location, dict):
             memo[id(location)] = location
+    for fulfillment in order.get("fulfillments") or ():
+        if isinstance(fulfillment.get("location"), dict):
+            memo[id(fulfillment["location"])] = fulfillment["location"]
     return copy.deepcopy(order, memo)
 
 

@@ -369,6 +369,7 @@ def _check_statuses(order, problems):
     for name, expected in (("subtotalLineItemsQuantity", counted), ("currentSubtotalLineItemsQuantity", current)):
         if name in order and order[name] != expected:
             problems.append(f"{name} is {order[name]}, expected {expected}")
+    shipped = _check_fulfillments(order, problems)
     statuses = [f["status"] for f in _nodes(order, "fulfillmentOrders")]
     if not statuses:
         expected = {"FULFILLED", "FULFILLMENT_NOT_REQUIRED"}
@@ -376,13 +377,31 @@ def _check_statuses(order, problems):
         expected = {"UNFULFILLED"}
     elif all(s in ("CLOSED", "CANCELLED") for s in statuses):
         expected = {"FULFILLED"}
-    elif "CLOSED" in statuses:
+    elif "CLOSED" in statuses or shipped:
         expected = {"PARTIALLY_FULFILLED"}
     else:
         expected = {"IN_PROGRESS"} if "IN_PROGRESS" in statuses else {"UNFULFILLED"}
     if order["displayFulfillmentStatus"] not in expected:
         problems.append(f"displayFulfillmentStatus is {order['displayFulfillmentStatus']}, "
                         f"expected {' or '.join(sorted(expected))} from fulfillment orders {statuses}")
+
+
+def _check_fulfillments(order, problems):
+    """Each shipment ships lines of the order, never more units than were ordered; returns
+    whether any unit was shipped (by a fulfillment that was not cancelled)."""
+    ordered = {line["id"]: line["quantity"] for line in _nodes(order, "lineItems")}
+    shipped = defaultdict(int)
+    for fulfillment in order.get("fulfillments") or []:
+        if fulfillment["status"] != "SUCCESS":
+            continue
+        for item in fulfillment["fulfillmentLineItems"]:
+            shipped[item["lineItem"]["id"]] += item.get("quantity") or 0
+    for line_id, units in shipped.items():
+        if line_id not in ordered:
+            problems.append(f"a fulfillment ships line {line_id}, which the order does not have")
+        elif units > ordered[line_id]:
+            problems.append(f"line {line_id}: {units} units shipped, {ordered[line_id]} ordered")
+    return any(shipped.values())
 
 
 def _check_money_format(order, problems):

@@ -2,6 +2,7 @@
 import time
 from dataclasses import dataclass
 
+from .. import fulfillments
 from . import agreements, assemble_parts as parts
 from .money import Purse
 from .payments import collect
@@ -112,6 +113,13 @@ def assemble(order, ids, now, rng):
     data["refunds"] = [parts.refund(ctx, i, r, line_items, shipping_lines, *payments.by_refund[i])
                        for i, r in enumerate(order.refunds)]
     data["fulfillmentOrders"] = [parts.fulfillment_order(ctx, data, f, line_items) for f in order.fulfillments]
+    data["fulfillments"] = []
+    for draft, fulfillment_order in zip(order.fulfillments, data["fulfillmentOrders"]):
+        if draft.status == "CLOSED":  # a closed fulfillment order was shipped whole, in one shipment
+            shipped = [item["lineItem"] for item in fulfillment_order["lineItems"]]
+            data["fulfillments"].append(fulfillments.build(
+                data, fulfillment_order, [(line, line["quantity"]) for line in shipped], ids.gid, iso(draft.at),
+                totals=[(dict(line["originalTotalSet"]), dict(line["discountedTotalSet"])) for line in shipped]))
     data["agreements"] = agreements.build(ctx, data)
     _dates(order, data, now)
     return data

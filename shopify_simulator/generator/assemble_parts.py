@@ -136,13 +136,15 @@ def fulfillment_order(ctx, order_dict, draft, line_items):
     }
 
 
-def fulfillment_status(statuses):
-    """displayFulfillmentStatus from the fulfillment orders (nothing to ship counts as fulfilled)."""
+def fulfillment_status(statuses, shipped=False):
+    """displayFulfillmentStatus from the fulfillment orders (nothing to ship counts as fulfilled);
+    ``shipped``: some units were fulfilled (a fulfillment order partly fulfilled is IN_PROGRESS,
+    and "some of the items in the order have been fulfilled" is PARTIALLY_FULFILLED)."""
     if all(status == "CANCELLED" for status in statuses):
         return "UNFULFILLED" if statuses else "FULFILLED"
     closed = statuses.count("CLOSED")
     if closed == len(statuses):
         return "FULFILLED"
-    if closed:
+    if closed or shipped:
         return "PARTIALLY_FULFILLED"
     return "IN_PROGRESS" if "IN_PROGRESS" in statuses else "UNFULFILLED"

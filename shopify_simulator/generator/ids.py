@@ -9,7 +9,7 @@ _BASES = {
     "FulfillmentOrderLineItem": 14_500_000_000_000, "Duty": 2_300_000_000_000,
     "AdditionalFee": 1_100_000_000_000, "Company": 1_800_000_000, "CompanyLocation": 2_100_000_000,
     "CompanyContact": 3_300_000_000, "SalesAgreement": 79_000_000_000, "Sale": 77_000_000_000,
-    "SaleTax": 78_000_000_000,
+    "SaleTax": 78_000_000_000, "Fulfillment": 5_300_000_000_000, "FulfillmentLineItem": 12_600_000_000_000,
 }
 
 

@@ -1,9 +1,10 @@
-"""Shopify's side of an order's life after checkout: refunds, cancellation, edits, captures and
-payments marked by hand, as GraphQL mutations that change the stored order (README
+"""Shopify's side of an order's life after checkout: refunds, cancellation, edits, captures,
+payments marked by hand and shipments, as GraphQL mutations that change the stored order (README
 "Order mutations"). Each mutation works on a copy of the order, settles every derived figure
 (settle.py) and swaps the copy in."""
 from .cancel import order_cancel
 from .edits import EDIT_MUTATIONS
+from .fulfillments import fulfillment_create
 from .payments import order_capture, order_mark_as_paid
 from .refunds import refund_create
 from .state import LifecycleState
@@ -13,6 +14,7 @@ LIFECYCLE_MUTATIONS = {
     ("Mutation", "orderCancel"): order_cancel,
     ("Mutation", "orderCapture"): order_capture,
     ("Mutation", "orderMarkAsPaid"): order_mark_as_paid,
+    ("Mutation", "fulfillmentCreate"): fulfillment_create,
     **EDIT_MUTATIONS,
 }
 

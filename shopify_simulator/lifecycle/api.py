@@ -186,3 +186,34 @@ def edit(sim, order_gid, add=(), set_quantity=(), when=None, restock=False, loca
         run(sim, "orderEditSetQuantity", EDIT_SET, {"id": calculated, "line": calculated_line,
                                                     "quantity": quantity, "restock": restock})
     return run(sim, "orderEditCommit", EDIT_COMMIT, {"id": calculated, "note": staff_note})
+
+
+FULFILL = """mutation Fulfill($fulfillment: FulfillmentInput!) { fulfillmentCreate(fulfillment: $fulfillment) {
+  fulfillment { id name status createdAt totalQuantity location { id name }
+    fulfillmentLineItems(first: 250) { nodes { id quantity lineItem { id } } } }
+  userErrors { field message } } }"""
+
+
+def fulfill(sim, order_gid, lines=None, when=None, tracking=None):
+    """Ships (line gid, quantity) pairs — each from the open fulfillment order that holds the
+    line — or, with ``lines`` None, everything the open fulfillment orders have left.
+    ``tracking``: a FulfillmentTrackingInput (company, number, url)."""
+    _at(sim, when)
+    order = sim.store.node(order_gid) or {}
+    open_orders = [f for f in order.get("fulfillmentOrders") or () if f["status"] in ("OPEN", "IN_PROGRESS")]
+    requests = {}
+    if lines is None:
+        requests = {f["id"]: None for f in open_orders}
+    for line_gid, quantity in lines or ():
+        holder = next(((f, item) for f in open_orders for item in f["lineItems"]
+                       if item["lineItem"]["id"] == line_gid), None)
+        if holder is None:
+            raise LifecycleError("fulfillmentCreate", [{"field": ["lines"], "message": f"{line_gid} is in no open "
+                                                                                       "fulfillment order"}])
+        requests.setdefault(holder[0]["id"], []).append({"id": holder[1]["id"], "quantity": quantity})
+    data = {"lineItemsByFulfillmentOrder": [
+        {"fulfillmentOrderId": key, **({"fulfillmentOrderLineItems": items} if items else {})}
+        for key, items in requests.items()]}
+    if tracking:
+        data["trackingInfo"] = tracking
+    return run(sim, "fulfillmentCreate", FULFILL, {"fulfillment": data})

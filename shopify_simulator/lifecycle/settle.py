@@ -5,6 +5,7 @@ Facts are what the mutations append; the figures are what Shopify derives from t
 current totals, line quantities, the payment totals and ``displayFinancialStatus``. The
 independent checker (totals.py) recomputes the same figures its own way.
 """
+from ..fulfillments import fulfilled_units
 from ..generator.assemble_parts import fulfillment_status
 from ..totals import is_tip_line
 from .money import SIDES, OrderMoney
@@ -41,7 +42,7 @@ def settle(order, now):
     statuses = [f["status"] for f in order.get("fulfillmentOrders") or ()]
     # Cancelled fulfillment orders leave nothing to do: the others decide, unless all are cancelled.
     kept = [s for s in statuses if s != "CANCELLED"] or statuses
-    order["displayFulfillmentStatus"] = fulfillment_status(kept)
+    order["displayFulfillmentStatus"] = fulfillment_status(kept, shipped=any(fulfilled_units(order).values()))
     order["updatedAt"] = now
     return order
 
@@ -54,6 +55,9 @@ def _current(order, m):
     for tax_line in order.get("taxLines") or ():
         taxes.add(tax_line, (0, 0))  # keep every rate the order was taxed at, even once all is refunded
     counted = 0
+    # [C] Units refunded or removed come out of those not shipped yet first: what an open
+    # fulfillment order still has to ship is what the line has now less what was shipped.
+    shipped = fulfilled_units(order)
     open_lines = {item["lineItem"]["id"] for f in order.get("fulfillmentOrders") or ()
                   if f["status"] in OPEN_FULFILLMENTS for item in f["lineItems"]}
     for line in order.get("lineItems") or ():
@@ -62,7 +66,8 @@ def _current(order, m):
         line["currentQuantity"] = line["refundableQuantity"] = whole - gone
         line["nonFulfillableQuantity"] = whole if tip else gone
         if "unfulfilledQuantity" in line:
-            line["unfulfilledQuantity"] = whole - gone if line["id"] in open_lines else 0
+            line["unfulfilledQuantity"] = (max(0, whole - gone - shipped.get(line["id"], 0))
+                                           if line["id"] in open_lines else 0)
         if not tip and not line.get("isGiftCard"):
             counted += whole - gone
         unit = m.get(line["originalUnitPriceSet"])
@@ -114,10 +119,12 @@ def _current(order, m):
         "totalRefundedShippingSet": m.bag(shipping_refunded), "currentTotalPriceSet": m.bag(total),
         "currentSubtotalLineItemsQuantity": counted,
     })
+    now_left = {line["id"]: line["currentQuantity"] for line in order.get("lineItems") or ()}
     for fulfillment in order.get("fulfillmentOrders") or ():
         if fulfillment["status"] in OPEN_FULFILLMENTS:
             for item in fulfillment["lineItems"]:
-                item["remainingQuantity"] = item["lineItem"]["currentQuantity"]
+                line_id = item["lineItem"]["id"]
+                item["remainingQuantity"] = max(0, now_left.get(line_id, 0) - shipped.get(line_id, 0))
     return total
 
 
