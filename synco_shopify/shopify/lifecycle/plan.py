@@ -3,8 +3,9 @@
 The first sync books the sale as sold; each refund becomes its own credit note on the
 refund's day; an edit before the sale is invoiced changes the sale order's lines, and
 after it a further invoice (units added) and a credit note (units removed) on the edit's
-day; every successful transaction becomes a payment on its own day. Nothing held is
-ever planned again, and a posted document is never changed.
+day; every successful transaction becomes a payment on its own day; where Shopify ships, each
+shipment validates the sale order's delivery on its day. Nothing held is ever planned again,
+and a posted document is never changed.
 """
 from ..money import ZERO
 from ..reading.order_types import OrderDataError
@@ -12,6 +13,7 @@ from dataclasses import replace
 
 from ..planning.plan import cash_rounding_line, local_day
 from ..planning.plan_types import GIFT_CARD, PRODUCT, TIP
+from .deliveries import plan_deliveries
 from .edits import edit_documents
 from .types import CREDIT_NOTE, INVOICE, REFUND, SALE, Document, LifecyclePlan
 
@@ -74,10 +76,14 @@ def plan_lifecycle(order, plan, held, policy, settings):
                    f"{plan.shopify_name} is not paid yet. It is invoiced when Shopify records the payment.")
     if invoiced:
         _check_ledger(plan, held, actions["documents"])
+    # Shipments move the stock of the sale order's deliveries: none for an order that has no
+    # sale order, or whose sale order is (or is about to be) cancelled.
+    so_lives = policy.sale_order and not cancel_so and not (held.sale_order and held.sale_order.state == "cancel")
     return LifecyclePlan(
         create_sale_order=create_so, sale_order_lines=so_lines, cancel_sale_order=cancel_so,
         flag_cancelled=bool(plan.cancelled and invoiced and policy.sale_order),
         documents=tuple(actions["documents"]), payments=payments, waiting=waiting,
+        deliveries=plan_deliveries(order, held, settings) if so_lives else (),
     )
 
 

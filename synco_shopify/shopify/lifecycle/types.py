@@ -2,11 +2,12 @@
 
 Every document is keyed by its Shopify source: the sale invoice by the Order GID, a
 refund's credit note by the Refund GID, an edit's further invoice or credit note by the
-OrderEditAgreement GID, a payment by the transaction GID. An action whose key Odoo
-already holds is simply absent from the next plan, so applying a plan twice does nothing.
+OrderEditAgreement GID, a payment by the transaction GID, a validated delivery by the
+Fulfillment GID. An action whose key Odoo already holds is simply absent from the next plan,
+so applying a plan twice does nothing.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 # Document kinds (the moves' ``shopify_document_kind``).
@@ -42,6 +43,7 @@ class Held:
     # An invoice made before documents were keyed by their source (Synco < 19.0.1.1) booked
     # the order net of the refunds Shopify listed then: those refunds are in it already.
     folded_refunds: frozenset = frozenset()
+    fulfillments: frozenset = frozenset()  # Fulfillment GIDs whose delivery Odoo validated
 
     def document(self, key, move_type):
         return next((d for d in self.documents if d.key == key and d.move_type == move_type), None)
@@ -76,6 +78,22 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A Shopify shipment Odoo's delivery carries out: these units leave on that day. Keyed by
+    the Fulfillment GID; ``problem`` says why it cannot be validated automatically (it is then
+    left to the warehouse, with the reason on the order)."""
+
+    fulfillment_id: str
+    name: str  # Shopify's name of the shipment (#1001.1)
+    shipped_at: datetime  # Fulfillment.createdAt, UTC: the delivery's date done
+    day: date  # shipped_at's day in the shop's time zone: the stock moves' accounting date
+    location_id: str | None  # the Shopify location it left from (None: Shopify does not say)
+    location_name: str | None
+    lines: tuple[tuple[str, int], ...]  # (LineItem GID, units shipped) of goods lines
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class LifecyclePlan:
     create_sale_order: bool = False
     sale_order_lines: tuple | None = None  # new item lines of a sale order not invoiced yet (None: unchanged)
@@ -84,8 +102,9 @@ class LifecyclePlan:
     documents: tuple[Document, ...] = ()
     payments: tuple = ()  # PlanPayment not registered yet
     waiting: str | None = None  # why the sale is not invoiced yet
+    deliveries: tuple[Delivery, ...] = ()  # Shopify shipments whose Odoo delivery is to validate
 
     @property
     def empty(self):
         return not (self.create_sale_order or self.sale_order_lines is not None or self.cancel_sale_order
-                    or self.documents or self.payments)
+                    or self.documents or self.payments or self.deliveries)

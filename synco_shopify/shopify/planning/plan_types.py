@@ -27,6 +27,7 @@ class PlanSettings:
     include_note_attributes: bool = True
     name_prefix: str | None = None  # "SHOP-" names the order SHOP-1001; None leaves Odoo's sequence
     timezone: str = "UTC"  # the shop's IANA zone: the invoice date is processedAt's day there
+    shopify_ships: bool = False  # Shopify's shipments validate the confirmed sale order's deliveries
 
     def __post_init__(self):
         if self.side not in SIDES:

@@ -7,6 +7,7 @@ field; nothing is defaulted silently. The value types are importable from here t
 from datetime import datetime, timezone
 
 from .order_fields import SIDES
+from .order_fulfillments import read_fulfillments
 from .order_lines import LineReader
 from .order_types import (
     AdditionalFee,
@@ -16,6 +17,8 @@ from .order_types import (
     DiscountApplication,
     Duty,
     EditSale,
+    Fulfillment,
+    FulfillmentLine,
     FulfillmentOrder,
     LineItem,
     OrderAdjustment,
@@ -36,8 +39,8 @@ from .order_types import (
 
 __all__ = [
     "SIDES", "parse_header", "parse_order", "AdditionalFee", "Address", "Customer", "DiscountAllocation",
-    "DiscountApplication", "Duty", "FulfillmentOrder", "LineItem", "OrderAdjustment", "OrderDataError",
-    "EditSale", "OrderEdit", "OrderHeader",
+    "DiscountApplication", "Duty", "Fulfillment", "FulfillmentLine", "FulfillmentOrder", "LineItem",
+    "OrderAdjustment", "OrderDataError", "EditSale", "OrderEdit", "OrderHeader",
     "OrderTotals", "PurchasingCompany", "Refund", "RefundLineItem", "RefundShippingLine", "ShippingLine",
     "ShopifyOrder", "TaxKey", "TaxLine", "Transaction",
 ]
@@ -166,6 +169,7 @@ class _OrderReader(LineReader):
             edits=self.edits(_nodes_of(p.get("agreements"))),
             cash_rounding_payment=self.money(rounding, "paymentSet", "totalCashRoundingAdjustment", optional=True),
             cash_rounding_refund=self.money(rounding, "refundSet", "totalCashRoundingAdjustment", optional=True),
+            fulfillments=read_fulfillments(self, p),
         )
 
     def refund(self, node, path):

@@ -245,6 +245,26 @@ class FulfillmentOrder:
 
 
 @dataclass(frozen=True)
+class FulfillmentLine:
+    line_item_id: str
+    quantity: int | None  # FulfillmentLineItem.quantity is nullable in the schema
+
+
+@dataclass(frozen=True)
+class Fulfillment:
+    """A shipment Shopify made (Order.fulfillments): which units left, when and from where."""
+
+    id: str
+    name: str | None
+    status: str  # FulfillmentStatus: SUCCESS is shipped; CANCELLED, ERROR, FAILURE are not
+    created_at: datetime
+    location_id: str | None  # Location is nullable in the schema
+    location_name: str | None
+    lines: tuple[FulfillmentLine, ...]
+    all_lines_read: bool = True  # False when Shopify has more fulfillment line items than one page
+
+
+@dataclass(frozen=True)
 class OrderHeader:
     """What the order list shows and the eligibility rules read (fragment OrderHeader)."""
 
@@ -342,6 +362,7 @@ class ShopifyOrder:
     edits: tuple[OrderEdit, ...] = ()  # read separately (OrderEdits) for edited orders, oldest first
     cash_rounding_payment: Decimal = Decimal(0)  # totalCashRoundingAdjustment.paymentSet
     cash_rounding_refund: Decimal = Decimal(0)  # totalCashRoundingAdjustment.refundSet
+    fulfillments: tuple[Fulfillment, ...] = ()  # oldest first; none in payloads from before they were read
 
     @property
     def currency(self):
