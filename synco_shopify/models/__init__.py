@@ -19,3 +19,4 @@ from . import sale_order_line
 from . import account_move_line
 from . import account_move
 from . import account_payment
+from . import stock_picking

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ShopifyLocationMapping(models.Model):
@@ -15,5 +16,26 @@ class ShopifyLocationMapping(models.Model):
     location_gid = fields.Char(string="Shopify location ID", required=True)
     location_name = fields.Char()
     warehouse_id = fields.Many2one("stock.warehouse", required=True, check_company=True)
+    # Where the goods of this location's shipments leave from, when Shopify ships (the store's
+    # "Who ships"): a location of the warehouse; empty, the warehouse's stock.
+    stock_location_id = fields.Many2one(
+        "stock.location", string="Ships from", check_company=True,
+        domain="[('usage', '=', 'internal'), ('warehouse_id', '=', warehouse_id)]",
+        help="Where the stock of this location's Shopify shipments leaves from. Empty: the "
+        "warehouse's stock location.")
+
+    @api.constrains("warehouse_id", "stock_location_id")
+    def _check_stock_location(self):
+        for mapping in self.filtered("stock_location_id"):
+            if mapping.stock_location_id.warehouse_id != mapping.warehouse_id:
+                raise ValidationError(_(
+                    "Location mapping %(location)s: %(stock)s is not a location of warehouse %(warehouse)s.",
+                    location=mapping.location_name or mapping.location_gid,
+                    stock=mapping.stock_location_id.display_name, warehouse=mapping.warehouse_id.display_name))
+
+    def _ships_from(self):
+        """The stock location a shipment of this Shopify location leaves from."""
+        self.ensure_one()
+        return self.stock_location_id or self.warehouse_id.lot_stock_id
 
     _location_unique = models.UniqueIndex("(store_id, location_gid)", "A location is mapped once per store.")

@@ -128,6 +128,20 @@ class ShopifyStore(models.Model):
     )
     pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists per currency", check_company=True)
 
+    # -- deliveries ----------------------------------------------------------------------
+    # Odoo's warehouse by default: that is what a store did before this setting existed, so an
+    # upgrade leaves every delivery where it was; validating deliveries moves stock (and books
+    # its valuation), which a merchant chooses, never an update.
+    shipping_by = fields.Selection(
+        [("warehouse", "Odoo's warehouse ships"),
+         ("shopify", "Shopify ships (validate Odoo deliveries on Shopify fulfilment)")],
+        string="Who ships", default="warehouse", required=True, tracking=True,
+        help="Odoo's warehouse ships: the deliveries of confirmed sale orders wait for the warehouse "
+        "to validate them. Shopify ships: each shipment Shopify records validates the delivery of "
+        "the quantities it shipped, dated on the shipment, from the warehouse its Shopify location "
+        "is mapped to; what is not shipped yet stays in a backorder.",
+    )
+
     # -- order rules ---------------------------------------------------------------------
     rule_financial_status_ids = fields.Many2many(
         "shopify.financial.status", string="Payment statuses",
@@ -417,6 +431,7 @@ class ShopifyStore(models.Model):
             include_note_attributes=self.include_note_attributes,
             name_prefix=(self.order_prefix or "") if self.order_name_policy == "prefix" else None,
             timezone=self.shop_timezone or "UTC",
+            shopify_ships=self.shipping_by == "shopify" and self.sale_order_mode == "confirmed",
         )
 
     # -- actions ----------------------------------------------------------------------------

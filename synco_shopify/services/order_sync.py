@@ -73,10 +73,11 @@ class ShopifyOrderSync(models.AbstractModel):
         # holds their history. This halves the work Odoo does per document.
         writer = OrderWriter(self.with_company(store.company_id).with_context(**QUIET).env, store)
         found = todo.filtered(lambda o: o.shopify_gid in payloads)
+        from .order_deliveries import with_shipments
         from .order_held import read_held
 
         # What Odoo already holds decides what is still to do (the lifecycle plan).
-        writer.held = read_held(writer.env, found)
+        writer.held = with_shipments(writer.env, store, found, read_held(writer.env, found))
         for order in todo - found:
             order._mark_failed(_("Shopify no longer returns this order (deleted, or older than "
                                  "the app's 60-day access without read_all_orders)."))
@@ -232,7 +233,11 @@ class ShopifyOrderSync(models.AbstractModel):
             # An update changed what custom.odoo_id should say (a draft invoice got its number).
             order.write({"writeback_state": "pending", "writeback_error": False})
         if documents:
-            writer.history.append(self._history_values(order, documents, life))
+            history = self._history_values(order, documents, life)
+            shipped = writer.deliveries.summary(order)  # the deliveries it validated or left to the warehouse
+            if shipped:
+                history["summary"] = "\n".join(filter(None, [history["summary"], *shipped]))
+            writer.history.append(history)
 
     def _history_values(self, order, documents, life):
         """What this sync did, in words, for the order's History tab (created per batch)."""

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError
 from .order_import import naive_utc
 from .order_documents import OrderDocuments
 from .order_payments import OrderPayments
+from .order_deliveries import OrderDeliveries
 from .order_resolver import OrderResolver
 
 
@@ -56,6 +57,7 @@ class OrderWriter:
         self.history = []  # values of shopify.order.update, created once per batch
         self.documents = OrderDocuments(self)
         self.payments = OrderPayments(self)
+        self.deliveries = OrderDeliveries(self)
 
     def forget(self):
         """After a rollback: records the resolver found or made may be gone."""
@@ -114,6 +116,8 @@ class OrderWriter:
             self.documents.cancel_or_flag_sale_order(p)
         # Whether payments are registered is the plan's (BookingPolicy.payments).
         self.payments.register([p for p in batch if p.life.payments])
+        # Where Shopify ships: its shipments validate the (now existing) sale orders' deliveries.
+        self.deliveries.apply([p for p in batch if p.life.deliveries])
         return [{
             "sale_order_id": (p.sale_order.id if p.sale_order else False),
             "moves": Move.union(*(move for _doc, move in p.documents)),
