@@ -28,13 +28,16 @@ _SITES = {  # (province code of the tax place, city, zip) of each location, by s
 }
 
 
+_CUSTOM_ITEMS = (("Gift wrapping", 5), ("Engraving service", 15), ("Alteration", 25))
+
+
 @dataclass(frozen=True, slots=True)
 class Item:
     """What a line item snapshots of a variant when it is sold."""
     title: str
     variant_title: str | None
     sku: str | None
-    vendor: str
+    vendor: str | None
     price: int          # shop currency, minor units
     grams: int
     variant: dict | None  # the live variant, None once deleted
@@ -58,6 +61,10 @@ class Catalog:
             self.deleted.append(Item(
                 title=f"Discontinued {noun}", variant_title=None, sku=f"OLD-{number:03d}", vendor=_VENDORS[0],
                 price=self._price(rng.randint(8, 60)), grams=grams, variant=None, product=None))
+        # Custom items (a draft order's or a POS sale's "custom sale"): a title and a price,
+        # no variant, product or SKU. Made without the RNG: shops drew the same before.
+        self.custom = [Item(title=title, variant_title=None, sku=None, vendor=None, price=self._price(usd),
+                            grams=0, variant=None, product=None) for title, usd in _CUSTOM_ITEMS]
         self.with_sku = [i for i in self.items if i.sku]
         self.without_sku = [i for i in self.items if not i.sku]
 

@@ -60,6 +60,8 @@ def _lines(shop, features, place, exchange):
         items.insert(position, rng.choice(catalog.deleted))
     if "gift_card_purchase" in features:
         items.append(rng.choice(catalog.gift_cards))
+    if "custom_item" in features:
+        items.append(rng.choice(catalog.custom))
     lines = []
     for item in items:
         lines.append(LineDraft(

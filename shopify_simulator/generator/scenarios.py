@@ -10,11 +10,11 @@ SCENARIOS = (
     "source_web", "source_pos", "source_draft", "source_custom",
     "presentment_currency", "guest_checkout", "repeat_customer", "company_customer",
     "no_sku", "deleted_variant", "old_order", "many_lines",
-    "cash_rounding", "authorized", "pending_payment",
+    "cash_rounding", "authorized", "pending_payment", "custom_item",
 )
 # Only when asked for (``scenarios=[...]``): a mixed shop never draws them, so adding them changed
 # no seed's data. Mixed shops still have authorized-only and pending manual orders now and then.
-FORCED_ONLY = frozenset({"cash_rounding", "authorized", "pending_payment"})
+FORCED_ONLY = frozenset({"cash_rounding", "authorized", "pending_payment", "custom_item"})
 # Every order shows exactly one of each group.
 TAX_GROUP = ("tax_exclusive", "tax_inclusive")
 SOURCE_GROUP = ("source_web", "source_pos", "source_draft", "source_custom")

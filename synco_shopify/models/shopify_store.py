@@ -127,6 +127,12 @@ class ShopifyStore(models.Model):
         help="Used only for orders that carry neither a customer nor an email.",
     )
     pricelist_ids = fields.Many2many("product.pricelist", string="Pricelists per currency", check_company=True)
+    custom_item_product_id = fields.Many2one(
+        "product.product", string="Product for custom items", check_company=True,
+        help="Custom items (a draft order's or a POS sale's custom line: no variant, SKU or barcode) "
+        "are booked on this product. Empty: one product per title, made the first time and found "
+        "again on later orders.",
+    )
 
     # -- deliveries ----------------------------------------------------------------------
     # Odoo's warehouse by default: that is what a store did before this setting existed, so an

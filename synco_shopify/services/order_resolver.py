@@ -9,6 +9,10 @@ from odoo.tools import float_compare
 from odoo.exceptions import UserError
 
 
+# The variant link of a custom item: not a Shopify ID (custom items have none), the title.
+CUSTOM_ITEM_KEY = "synco:custom-item/"
+
+
 class OrderResolver:
     def __init__(self, env, store):
         self.env = env
@@ -73,6 +77,10 @@ class OrderResolver:
         Invoice and delivery children are added only where an address differs from
         the partner's own, and reused when the same address comes again."""
         customer = plan.customer
+        if customer.company:
+            partner = self._company_partner(plan)
+            return (partner, self._address(partner, plan.billing_address, "invoice"),
+                    self._address(partner, plan.shipping_address, "delivery"))
         Partner = self.env["res.partner"]
         Link = self.env["shopify.customer.link"]
         partner = Partner
@@ -99,6 +107,42 @@ class OrderResolver:
         invoice = self._address(partner, plan.billing_address, "invoice")
         delivery = self._address(partner, plan.shipping_address, "delivery")
         return partner, invoice, delivery
+
+    def _company_partner(self, plan):
+        """A B2B order: the customer is the company (Shopify's company id, linked like a
+        customer's), and its buyer a contact of it. Every buyer of one company shares the
+        company partner; each buyer is found again by their own link (or email)."""
+        customer = plan.customer
+        Link = self.env["shopify.customer.link"]
+        company_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.company.key)],
+                                   limit=1)
+        buyer_link = Link
+        if customer.kind == "customer":
+            buyer_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)],
+                                     limit=1)
+        company = company_link.partner_id
+        if not company and buyer_link.partner_id.is_company:
+            # Booked before companies had links: the buyer's link led to the company.
+            company = buyer_link.partner_id
+        if not company:
+            values = self._partner_values(plan)
+            values.pop("child_ids", None)
+            company = self.env["res.partner"].create(values)
+        if not company_link:
+            Link.create({"store_id": self.store.id, "customer_gid": customer.company.key, "partner_id": company.id})
+        buyer = buyer_link.partner_id if buyer_link.partner_id.commercial_partner_id == company else None
+        if not buyer:
+            buyer = company.child_ids.filtered(
+                lambda c: c.type == "contact" and ((customer.email and c.email_normalized == customer.email.strip().lower())
+                                                   or (not customer.email and c.name == customer.name)))[:1]
+        if not buyer:
+            buyer = self.env["res.partner"].create({
+                "parent_id": company.id, "type": "contact", "name": customer.name,
+                "email": customer.email or False, "phone": customer.phone or False,
+            })
+        if customer.kind == "customer" and not buyer_link:
+            Link.create({"store_id": self.store.id, "customer_gid": customer.key, "partner_id": buyer.id})
+        return company
 
     def _partner_values(self, plan):
         customer = plan.customer
@@ -194,6 +238,8 @@ class OrderResolver:
         Product = self.env["product.product"].with_context(active_test=False)
         company_domain = [("company_id", "in", (False, self.company.id))]
         product = Product
+        if not (key.variant_id or key.sku or key.barcode):
+            return self._custom_item_product(key)
         if key.variant_id:
             product = self.env["shopify.variant.link"].search([
                 ("store_id", "=", self.store.id), ("variant_gid", "=", key.variant_id)], limit=1).product_id
@@ -211,6 +257,27 @@ class OrderResolver:
                 ("store_id", "=", self.store.id), ("variant_gid", "=", key.variant_id)]):
             self.env["shopify.variant.link"].create({
                 "store_id": self.store.id, "variant_gid": key.variant_id, "product_id": product.id})
+        return product
+
+    def _custom_item_product(self, key):
+        """A custom item (no variant, SKU or barcode: a custom sale of a draft order or the
+        POS): the store's product for them, else one product per title, linked under a key
+        of the title so that later orders (and parallel jobs, by the link's unique index)
+        find the same one instead of making another."""
+        if self.store.custom_item_product_id:
+            return self.store.custom_item_product_id
+        title = " ".join((key.title or "").split())
+        if not title:
+            raise UserError(_(
+                "A line has no title, no SKU and no variant (deleted in Shopify): nothing "
+                "identifies its product, so none can be matched or created."))
+        Link = self.env["shopify.variant.link"]
+        custom_key = f"{CUSTOM_ITEM_KEY}{title.casefold()}"
+        product = Link.search([("store_id", "=", self.store.id), ("variant_gid", "=", custom_key)],
+                              limit=1).product_id
+        if not product:
+            product = self.env["product.product"].create(self._product_values(key))
+            Link.create({"store_id": self.store.id, "variant_gid": custom_key, "product_id": product.id})
         return product
 
     def _product_values(self, key):
