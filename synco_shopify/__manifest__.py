@@ -20,9 +20,10 @@
         "views/shopify_order_views.xml",
         "views/shopify_store_views.xml",
         "views/shopify_store_webhook_views.xml",
-        "views/stock_picking_views.xml",
         "views/order_import_wizard_views.xml",
+        "views/order_sync_confirm_views.xml",
         "views/sale_order_views.xml",
+        "views/stock_picking_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -1,10 +1,13 @@
 """The three ways in (Sync button, bulk action, scheduled catch-up) all run through
 queue_job, on channel root.synco, so long work spreads over Odoo's workers."""
 import random
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.queue_job.delay import chain
 from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..shopify.api.errors import ShopifyError, ShopifyUnavailable, Throttled
@@ -29,18 +32,77 @@ class ShopifyOrder(models.Model):
         """Queue the eligible, unsynced orders of self, and the synced ones that changed
         in Shopify (the Update button); say what was queued and what was skipped, and why.
         First syncs and updates run through the same job: the sync applies what is
-        pending to the documents an order already has."""
+        pending to the documents an order already has.
+
+        The buttons and the bulk action ask, with the context key
+        ``synco_check_invoice_dates`` (as Odoo's Post button asks ``validate_analytic``),
+        to be warned first when an invoice would be dated before the last one posted in
+        its journal; code (scripts, webhooks, the catch-up) has nobody to ask."""
         self.check_access("read")
         eligible = self.filtered(lambda o: o._to_sync_or_update())
         skipped = self - eligible
-        priority = PRIORITY_CLICK if len(self) == 1 else PRIORITY_BULK
-        # The bookkeeping on the orders is the integration's, not the user's to write.
-        eligible.sudo()._enqueue_batches(priority)
         if len(self) == 1 and skipped:
             reason = (_("it is already %s", dict(self._fields["sync_state"].selection)[self.sync_state])
                       if self.eligible else self.ineligible_reason)
             raise UserError(_("Order %(name)s cannot be synced: %(reason)s", name=self.name, reason=reason))
+        if self.env.context.get("synco_check_invoice_dates") and eligible:
+            early = eligible._invoices_dated_before_posted()
+            if early:
+                return self.env["shopify.order.sync.confirm"]._ask(self, early)
+        priority = PRIORITY_CLICK if len(self) == 1 else PRIORITY_BULK
+        # The bookkeeping on the orders is the integration's, not the user's to write.
+        eligible.sudo()._enqueue_batches(priority)
         return self._notify_enqueued(eligible, skipped)
+
+    # -- chronological invoice numbers --------------------------------------------------------
+    def _sorted_for_booking(self):
+        """Oldest first, as Shopify processed them (then by Shopify's number): the order
+        in which their invoices get their numbers, which several countries require to
+        follow the invoice dates."""
+        return self.sorted(lambda o: (o.processed_at or o.created_at or datetime.min, o.number or 0, o.id))
+
+    def _invoices_dated_before_posted(self):
+        """{order: (its invoice day, the journal, the journal's last posted invoice day)}
+        for the orders of self whose first sync would post an invoice dated before the last
+        invoice posted in the sales journal it would go to: Odoo would give it the next
+        number, out of date order. Updates are not checked: their documents are dated on
+        Shopify's refunds and edits, which only the sync reads."""
+        from ..services.order_writer import PAID_STATUSES
+
+        orders = self.sudo().filtered(lambda o: (
+            o.store_id.invoice_mode == "posted" and o.processed_at and o.store_id.shop_timezone
+            and not o.has_invoice and o.sync_state in ("not_synced", "failed")
+            and (o.store_id.invoice_policy == "all" or o.financial_status in PAID_STATUSES)))
+        journals = {key: self._invoice_journal(*key)
+                    for key in {(o.store_id.company_id, o.currency_id) for o in orders}}
+        if not any(journals.values()):
+            return {}
+        # One query for every journal of the selection.
+        last_days = dict(self.env["account.move"].sudo()._read_group(
+            [("journal_id", "in", [j.id for j in journals.values() if j]), ("state", "=", "posted"),
+             ("move_type", "=", "out_invoice")],
+            ["journal_id"], ["invoice_date:max"]))
+        early = {}
+        for order in orders:
+            journal = journals[(order.store_id.company_id, order.currency_id)]
+            last_day = last_days.get(journal)
+            # The writer's invoice date (lifecycle plan): processedAt's day in the shop's zone.
+            day = order._shop_day(order.processed_at)
+            if last_day and day < last_day:
+                early[order] = (day, journal, last_day)
+        return early
+
+    @api.model
+    def _invoice_journal(self, company, currency):
+        """The sales journal Odoo gives an invoice of ``company`` in ``currency`` made
+        without a journal (as the writer makes them): asked of a draft that is never saved."""
+        draft = self.env["account.move"].sudo().with_company(company).new({
+            "move_type": "out_invoice", "company_id": company.id, "currency_id": currency.id})
+        return draft.journal_id
+
+    def _shop_day(self, moment):
+        """The day of ``moment`` (naive UTC, as Odoo stores it) in the shop's time zone."""
+        return moment.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(self.store_id.shop_timezone)).date()
 
     def _to_sync_or_update(self):
         """Queued by Sync, Update, Retry and the bulk action: an eligible order not synced
@@ -63,16 +125,28 @@ class ShopifyOrder(models.Model):
         (left - with_documents).write({"sync_state": "not_synced"})
 
     def _enqueue_batches(self, priority, eta=None, attempt=0):
+        """One job per BATCH_SIZE orders of a store, oldest orders first. Where the store
+        posts invoices, the batches are chained (each waits for the one before): two
+        workers running batches side by side would number a later batch's invoices
+        before an earlier one's."""
         for store in self.store_id:
-            orders = self.filtered(lambda o: o.store_id == store)
+            orders = self.filtered(lambda o: o.store_id == store)._sorted_for_booking()
+            delayables = []
             for start in range(0, len(orders), BATCH_SIZE):
                 batch = orders[start:start + BATCH_SIZE]
-                job = batch.with_delay(
+                delayables.append((batch, batch.delayable(
                     channel="root.synco", priority=priority, eta=eta,
                     description=_("Sync Shopify orders %s", ", ".join(batch[:5].mapped("name"))
                                   + ("…" if len(batch) > 5 else "")),
-                )._job_sync(attempt)
-                batch.write({"sync_state": "in_progress", "sync_error": False, "job_id": job.db_record().id})
+                )._job_sync(attempt)))
+            if store.invoice_mode == "posted" and len(delayables) > 1:
+                chain(*(delayable for _batch, delayable in delayables)).delay()
+            else:
+                for _batch, delayable in delayables:
+                    delayable.delay()
+            for batch, delayable in delayables:
+                batch.write({"sync_state": "in_progress", "sync_error": False,
+                             "job_id": delayable._generated_job.db_record().id})
         self._notify_list()
 
     def _notify_enqueued(self, queued, skipped):
@@ -100,6 +174,34 @@ class ShopifyOrder(models.Model):
                 "type": "success" if queued else "warning",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
+        }
+
+    def _skip_reason(self, key, count):
+        """'1 already synced', '3 not eligible': one string per reason and number."""
+        tr = self.env._
+        if key == "synced":
+            return tr("1 already synced") if count == 1 else tr("%s already synced", count)
+        if key == "in_progress":
+            return tr("1 already in progress") if count == 1 else tr("%s already in progress", count)
+        return tr("1 not eligible") if count == 1 else tr("%s not eligible", count)
+
+    def _batch_action(self, queued):
+        """The orders just queued, in a list of their own: a filtered list (Not Synced)
+        would drop them the moment they are In Progress; this one keeps them while the
+        jobs settle them, live (the list reloads on the bus)."""
+        when = datetime.now().astimezone(ZoneInfo(self.env.user.tz or "UTC")).strftime("%H:%M")
+        if len(queued) == 1:
+            name = _("Sync of 1 order at %s", when)
+        else:
+            name = _("Sync of %(count)s orders at %(time)s", count=len(queued), time=when)
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "shopify.order",
+            "views": [(self.env.ref("synco_shopify.shopify_order_view_list").id, "list"), (False, "form")],
+            "domain": [("id", "in", queued.ids)],
+            "context": {"create": False},
+            "target": "current",
         }
 
     def _job_sync(self, attempt=0):
@@ -169,7 +271,13 @@ class ShopifyOrder(models.Model):
     @api.model
     def _release_orders_of_dead_jobs(self):
         """A job that failed on something unexpected (or was cancelled by hand) rolled
-        back its own work: its orders are not in progress any more; say why."""
+        back its own work: its orders are not in progress any more; say why. The batches
+        chained after a failed one run all the same: its orders will be booked later
+        anyway, and theirs should not wait for a person to requeue it."""
+        blocked = self.env["queue.job"].sudo().search([
+            ("state", "=", "wait_dependencies"), ("channel", "=", "root.synco"),
+            ("dependency_ids.state", "=", "failed")])
+        blocked.write({"state": "pending"})
         stuck = self.search([("sync_state", "=", "in_progress"),
                              ("job_id.state", "in", ("failed", "cancelled", "done"))])
         for order in stuck:

@@ -55,7 +55,8 @@ class ShopifyOrderSync(models.AbstractModel):
     def _sync_store_batch(self, store, orders):
         summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
         # Skipped: held by another worker right now, or already synced (and unchanged).
-        todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
+        # Oldest first: the documents are created, and the invoices numbered, in this order.
+        todo = self._lock(orders._sorted_for_booking()).filtered(lambda o: o.sync_state != "synced")
         summary["skipped"] = len(orders) - len(todo)
         if not todo:
             return summary

@@ -1,1 +1,2 @@
 from . import order_import_wizard
+from . import order_sync_confirm
