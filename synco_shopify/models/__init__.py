@@ -6,6 +6,7 @@ from . import shopify_store_payments
 from . import shopify_webhook_delivery
 from . import shopify_order
 from . import shopify_order_jobs
+from . import shopify_order_display
 from . import shopify_order_update
 from . import shopify_gateway_mapping
 from . import shopify_location_mapping

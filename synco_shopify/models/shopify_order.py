@@ -94,7 +94,7 @@ class ShopifyOrder(models.Model):
     invoice_ref = fields.Char(string="Invoice ID", compute="_compute_odoo_record", store=True)
     update_ids = fields.One2many("shopify.order.update", "order_id", string="History", readonly=True)
     job_id = fields.Many2one("queue.job", string="Job", readonly=True, copy=False, index="btree_not_null")
-    job_state = fields.Selection(related="job_id.state", string="Job Status")
+    job_state = fields.Selection(related="job_id.state", string="Queue Job State")
     # Customer personal data (names, addresses, emails): for those who configure the store.
     payload_json = fields.Text(string="Payload", readonly=True, copy=False, groups="synco_shopify.group_shopify_manager",
                                help="The Shopify order as last fetched for a sync")
@@ -285,15 +285,33 @@ class ShopifyOrder(models.Model):
         return True
 
     def action_open_odoo_record(self):
+        """The Odoo ID's link: the sale order (else the invoice) for those who may read it;
+        for the others, a read-only summary of what the sync made, never an access error."""
         self.ensure_one()
-        record = self.sale_order_id or self.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1]
-        if not record:
+        # Which documents exist is the order's fact; whether the user may open them, theirs.
+        order = self.sudo()
+        invoice = order.invoice_ids.filtered(lambda m: m.move_type == "out_invoice")[:1]
+        documents = [record for record in (order.sale_order_id, invoice) if record]
+        if not documents:
             raise UserError(_("Order %s has no Odoo record yet.", self.name))
+        for record in documents:
+            record = record.with_env(self.env)
+            if record.has_access("read"):
+                return {
+                    "type": "ir.actions.act_window",
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "views": [(False, "form")],
+                    "view_mode": "form",
+                }
         return {
             "type": "ir.actions.act_window",
-            "res_model": record._name,
-            "res_id": record.id,
+            "name": _("%(order)s in Odoo: %(ref)s", order=self.name, ref=self.odoo_record_ref),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(self.env.ref("synco_shopify.shopify_order_view_form_summary").id, "form")],
             "view_mode": "form",
+            "target": "new",
         }
 
     # -- reset -----------------------------------------------------------------------------

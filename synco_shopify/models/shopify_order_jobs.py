@@ -153,18 +153,29 @@ class ShopifyOrder(models.Model):
         reasons = {}
         for order in skipped:
             if order.sync_state == "synced":
-                reason = _("already synced")
+                reason = "synced"
             elif order.sync_state == "in_progress":
-                reason = _("already in progress")
+                reason = "in_progress"
             else:
-                reason = _("not eligible")
+                reason = "not_eligible"
             reasons[reason] = reasons.get(reason, 0) + 1
-        message = _("%s orders queued for sync.", len(queued))
+        # Separate strings for one and for many, so that each language words both.
+        if len(queued) == 1:
+            message = _("1 order queued for sync.")
+        else:
+            message = _("%s orders queued for sync.", len(queued))
         updates = queued.filtered(lambda o: o._has_documents())
-        if updates:
+        if updates and len(queued) == 1:
+            message += " " + _("It applies changes made in Shopify.")
+        elif len(updates) == 1:
+            message += " " + _("1 of them applies changes made in Shopify.")
+        elif updates:
             message += " " + _("%s of them apply changes made in Shopify.", len(updates))
         if reasons:
-            message += " " + _("Skipped: %s.", ", ".join(f"{n} {r}" for r, n in reasons.items()))
+            message += " " + _("Skipped: %s.", ", ".join(self._skip_reason(key, n) for key, n in reasons.items()))
+        following = {"type": "ir.actions.client", "tag": "soft_reload"}
+        if len(self) > 1 and queued:
+            following = self._batch_action(queued)
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -172,7 +183,7 @@ class ShopifyOrder(models.Model):
                 "title": _("Shopify sync"),
                 "message": message,
                 "type": "success" if queued else "warning",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                "next": following,
             },
         }
 
@@ -324,5 +335,9 @@ class ShopifyStore(models.Model):
             changed = Order.search([("store_id", "=", self.id), ("sync_state", "=", "changed")])
         if todo or changed:
             (todo | changed)._enqueue_batches(PRIORITY_CATCH_UP)
-        return _("%(count)s headers refreshed, %(queued)s orders queued, %(updates)s updates queued",
-                 count=count, queued=len(todo), updates=len(changed))
+        return " ".join([
+            _("1 header refreshed,") if count == 1 else _("%s headers refreshed,", count),
+            _("1 order queued,") if len(todo) == 1 else _("%s orders queued,", len(todo)),
+            _("1 update queued.") if len(changed) == 1 else _("%s updates queued.", len(changed)),
+        ])
+

@@ -4,14 +4,19 @@ import { useService } from "@web/core/utils/hooks";
 import { useDebounced } from "@web/core/utils/timing";
 import { listView } from "@web/views/list/list_view";
 import { ListController } from "@web/views/list/list_controller";
+import { ShopifyOrderTabs } from "./shopify_order_tabs";
 
 const RELOAD_DELAY = 300;
 
 /**
  * The Shopify Orders list reloads itself when a sync job changes orders: the server
  * sends "synco_shopify/orders_changed" to the Shopify users' group on Odoo's bus.
+ * Above the table, tabs with counts filter it in one click (ShopifyOrderTabs).
  */
 export class ShopifyOrderListController extends ListController {
+    static template = "synco_shopify.OrderListView";
+    static components = { ...ListController.components, ShopifyOrderTabs };
+
     setup() {
         super.setup(...arguments);
         const busService = useService("bus_service");
