@@ -142,9 +142,8 @@ class TestOrderApp(SyncoCase):
             trap.assert_jobs_count(1)
         self.assertEqual(changed.sync_state, "in_progress")
         self.assertEqual(set(fresh.mapped("sync_state")), {"not_synced"})
-        self.assertIn("1 orders queued", action["params"]["message"])
-        self.assertIn("1 of them apply changes", action["params"]["message"])
-        self.assertIn("2 not eligible", action["params"]["message"])
+        self.assertEqual(action["params"]["message"], "1 order queued for sync. It applies changes made in "
+                         "Shopify. Skipped: 2 not eligible.")
 
     def test_orders_an_update_job_did_not_reach_go_back_to_changed(self):
         stored, order = self.synced()
@@ -167,7 +166,7 @@ class TestOrderApp(SyncoCase):
             result = self.store._job_catch_up()
             trap.assert_jobs_count(0)
         self.assertEqual(order.sync_state, "changed")
-        self.assertIn("0 updates queued", result)
+        self.assertIn("0 updates queued.", result)
 
         self.store.auto_apply_changes = True
         with trap_jobs() as trap:
@@ -175,7 +174,7 @@ class TestOrderApp(SyncoCase):
             trap.assert_jobs_count(1, only=order._job_sync)
             trap.assert_enqueued_job(order._job_sync, args=(0,), properties={"priority": 20})
         self.assertEqual(order.sync_state, "in_progress")
-        self.assertIn("1 updates queued", result)
+        self.assertIn("1 update queued.", result)
 
     # -- documents and history --------------------------------------------------------------
     def test_history_records_what_an_update_did_readable_not_writable_by_users(self):
@@ -284,3 +283,68 @@ class TestOrderApp(SyncoCase):
         self.assertEqual((order.sale_order_id, order.invoice_ids, order.payment_ids), documents)
         with self.assertRaises(AccessError):
             order.with_user(self.user).action_reset()
+
+    # -- what the list and the form show ------------------------------------------------------
+    def test_a_synced_order_shows_its_outcome_not_todays_rules(self):
+        _stored, synced = self.synced()
+        waiting = self.list_orders(self.pick("source_web"))
+        self.assertIn(waiting, self.search_filter("Eligible"))
+        self.assertNotIn(synced, self.search_filter("Eligible"), "eligibility is about what may be synced next")
+        # The rules change: neither order would be synced today.
+        self.store.rule_source_ids = self.env["shopify.order.source"].search([("code", "=", "pos")])
+        self.assertFalse(synced.eligible or waiting.eligible, "the stored verdict keeps its meaning")
+        self.assertEqual((synced.eligibility_shown, waiting.eligibility_shown), (False, True))
+        self.assertNotIn(waiting, self.search_filter("Eligible"))
+        views = self.env["shopify.order"].with_user(self.user).get_views([(False, "list"), (False, "form")])["views"]
+        form = etree.fromstring(views["form"]["arch"])
+        banner = form.xpath("//div[hasclass('o_shopify_not_eligible_banner')]")[0]
+        self.assertIn("not eligibility_shown", banner.get("invisible"))
+        self.assertIn("not eligibility_shown", form.xpath("//field[@name='eligible']")[0].get("invisible"))
+        column = etree.fromstring(views["list"]["arch"]).xpath("//field[@name='eligible']")[0]
+        self.assertEqual((column.get("widget"), column.get("invisible")), ("shopify_eligibility", "not eligibility_shown"))
+
+    def test_odoo_id_opens_the_sale_order_for_sales_users_and_a_summary_for_the_others(self):
+        _stored, order = self.synced()
+        salesman = new_test_user(self.env, login="app_salesman", groups=f"{USER},sales_team.group_sale_salesman_all_leads")
+        action = order.with_user(salesman).action_open_odoo_record()
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order.sale_order_id.id))
+
+        # A Shopify User who may read neither: a read-only summary, never an access error.
+        self.env.invalidate_all()
+        self.assertFalse(order.sale_order_id.with_user(self.user).has_access("read"))
+        action = order.with_user(self.user).action_open_odoo_record()
+        summary = self.env.ref("synco_shopify.shopify_order_view_form_summary")
+        self.assertEqual((action["res_model"], action["res_id"], action["target"]), ("shopify.order", order.id, "new"))
+        self.assertEqual(action["views"], [(summary.id, "form")])
+        view = self.env["shopify.order"].with_user(self.user).get_views([(summary.id, "form")])["views"]["form"]
+        arch = etree.fromstring(view["arch"])
+        self.assertEqual(arch.get("edit"), "0")
+        shown = {node.get("name") for node in arch.iter("field")}
+        self.assertIn("comparison_html", shown)
+        values = order.with_user(self.user).web_read({name: {} for name in shown})[0]
+        self.assertEqual(values["odoo_record_ref"], order.sale_order_id.name)
+        self.assertIn("Shopify", values["comparison_html"])
+        list_arch = self.env["shopify.order"].with_user(self.user).get_views([(False, "list")])["views"]["list"]["arch"]
+        self.assertIn('widget="shopify_odoo_ref"', list_arch, "the Odoo ID is the link, for every user")
+
+    def test_tab_counts_follow_the_search_in_one_query(self):
+        _stored, synced = self.synced()
+        listed = self.list_orders(self.pick("source_web", 3))
+        other_store = self.env["shopify.store"].create({
+            "name": "Other store", "shop_domain": "other-store.myshopify.com", "company_id": self.company.id})
+        self.env["shopify.order"].sudo().create({"store_id": other_store.id, "shopify_gid": "gid://shopify/Order/1",
+                                                 "name": "#1", "email": "x@example.com"})
+        arch = etree.fromstring(self.env.ref("synco_shopify.shopify_order_view_search").arch)
+        tabs = {node.get("name"): ast.literal_eval(node.get("domain")) for node in arch.iter("filter")
+                if node.get("name") in ("filter_all", "filter_synced", "filter_not_synced", "filter_eligible",
+                                        "filter_sale_order", "filter_invoice", "filter_failed")}
+        store_domain = [("store_id", "=", self.store.id)]
+        Order = self.env["shopify.order"].with_user(self.user)
+        Order.tab_counts(store_domain, tabs)  # access rules read once, as any first search
+        with self.assertQueryCount(1):
+            counts = Order.tab_counts(store_domain, tabs)
+        for name, domain in tabs.items():
+            self.assertEqual(counts[name], Order.search_count(store_domain + domain), name)
+        self.assertEqual(counts["filter_all"], len(synced | listed))
+        self.assertEqual((counts["filter_synced"], counts["filter_not_synced"]), (1, 3))
+        self.assertEqual(Order.tab_counts([], {"all": []})["all"], 5)

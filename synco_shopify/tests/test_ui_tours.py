@@ -14,13 +14,17 @@ import copy
 import json
 import logging
 import time
+from datetime import timezone
 from decimal import Decimal
 from unittest.mock import patch
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import ChromeBrowser
+
+from odoo.addons.queue_job.job import Job
 
 from .common import SyncoCase
 from .tour_job_runner import TourJobRunner, utc_in
@@ -38,6 +42,12 @@ SHOPIFY_MANAGER_GROUPS = ",".join([
     "sales_team.group_sale_salesman",
     "account.group_account_invoice",
 ])
+
+
+def shop_day(order):
+    """The day Shopify processed ``order``, in the shop's time zone (its invoice day)."""
+    zone = ZoneInfo(order.store_id.shop_timezone)
+    return order.processed_at.replace(tzinfo=timezone.utc).astimezone(zone).date()
 
 
 def _bookable(stored):
@@ -84,11 +94,26 @@ class TestShopifyTours(HttpCase, SyncoCase):
         listed = cls.list_orders([o for group in picked.values() for o in group])
         cls.listed = {name: listed.filtered(lambda r, ids=[o["id"] for o in group]: r.shopify_gid in ids)
                       for name, group in picked.items()}
-        (cls.listed["synced_paid"] | cls.listed["synced_pending"] | cls.listed["failed"]).action_sync()
+        (cls.listed["synced_paid"] | cls.listed["synced_pending"]).action_sync()
+        # The failed order went through a job, as users sync: the job is done, the order failed.
+        failed = cls.listed["failed"]
+        failed.action_enqueue_sync()
+        job = Job.load(cls.env, failed.job_id.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
         cls.listed["in_progress"].with_user(cls.shopify_user).action_enqueue_sync()
         # As a job Shopify throttled: it waits for its retry, the order stays In Progress.
-        cls.listed["in_progress"].job_id.eta = utc_in(days=1)
+        cls.listed["in_progress"].job_id.write({"eta": utc_in(days=1), "retry": 1})
         cls.click_email = click["email"]
+        # The bulk orders processed before the clicked one: once the click has posted its
+        # invoice, theirs would be dated before it (the warning of the bulk sync).
+        bulk = cls.listed["bulk"]
+        cls.early_order = min(bulk, key=lambda o: o.processed_at)
+        assert shop_day(cls.early_order) < shop_day(cls.listed["click"])
+        cls.shopify_viewer = new_test_user(cls.env, login="shopify_viewer", groups="synco_shopify.group_shopify_user",
+                                           name="Shopify Viewer")
 
     def setUp(self):
         super().setUp()
@@ -134,13 +159,15 @@ class TestShopifyTours(HttpCase, SyncoCase):
     def test_shopify_user_filters_searches_syncs_one_and_twenty_orders(self):
         expected = {
             "all": 28, "synced": 3, "not_synced": 23, "in_progress": 1, "failed": 1,
-            "eligible": 26, "sale_order": 3, "invoice": 2, "bulk": 20, "email": self.click_email,
+            "eligible": 22, "sale_order": 3, "invoice": 2, "bulk": 20, "email": self.click_email,
+            "early_order": self.early_order.name,
         }
         self.assertFilterCounts(self.shopify_user, {
             "All": 28, "Synced": 3, "Not Synced": 23, "In Progress": 1, "Failed": 1,
-            "Eligible": 26, "Sale Order": 3, "Invoice": 2,
+            "Eligible": 22, "Sale Order": 3, "Invoice": 2,
         })
         self.assertIn("does not reconcile", self.listed["failed"].sync_error)
+        self.assertEqual(self.listed["failed"].job_id.state, "done")
         seconds = self.run_tour("synco_shopify_user_tour", "shopify_user", expected)
 
         # What the browser showed is what the database holds: every sync went
@@ -152,15 +179,29 @@ class TestShopifyTours(HttpCase, SyncoCase):
         self.assertEqual(synced.job_id.user_id, self.shopify_user)
         self.assertEqual(len(synced.job_id), 2, "one job for the click, one batch for the bulk action")
         self.assertEqual(len(self.job_runner.ran), 2)
+        # The warning was given, and taken: the bulk invoices are dated before the click's.
+        click_invoice = self.listed["click"].invoice_ids
+        self.assertLess(self.early_order.invoice_ids.invoice_date, click_invoice.invoice_date)
         self.assertEqual(self.listed["in_progress"].job_id.state, "pending")
         self.assertTrue(all(synced.mapped("sale_order_id")))
         _logger.info("Shopify User tour: %.1f s", seconds)
 
     def test_shopify_manager_changes_a_rule_and_the_eligible_filter_follows(self):
-        expected = {"all": 28, "eligible_before": 26, "eligible_after": 24}
-        self.assertFilterCounts(self.shopify_manager, {"Eligible": 26})
+        pending = self.listed["synced_pending"]
+        expected = {"all": 28, "eligible_before": 22, "eligible_after": 21, "synced": 3,
+                    "pending_order": pending.name}
+        self.assertFilterCounts(self.shopify_manager, {"Eligible": 22, "Synced": 3})
         seconds = self.run_tour("synco_shopify_manager_tour", "shopify_manager", expected)
         self.env.invalidate_all()
         self.assertEqual(self.store.rule_financial_status_ids.mapped("code"), ["PAID"])
-        self.assertFilterCounts(self.shopify_manager, {"Eligible": 24})
+        self.assertFilterCounts(self.shopify_manager, {"Eligible": 21})
+        # The synced order the new rule leaves out: still synced, no longer eligible.
+        self.assertEqual((pending.sync_state, pending.eligible), ("synced", False))
         _logger.info("Shopify Manager tour: %.1f s", seconds)
+
+    def test_shopify_user_without_sales_rights_opens_a_summary_from_the_odoo_id(self):
+        order = self.listed["synced_paid"][:1]
+        self.assertFalse(order.sale_order_id.with_user(self.shopify_viewer).has_access("read"))
+        expected = {"all": 28, "synced": 3, "order": order.name, "odoo_ref": order.odoo_record_ref}
+        seconds = self.run_tour("synco_shopify_viewer_tour", "shopify_viewer", expected)
+        _logger.info("Shopify Viewer tour: %.1f s", seconds)

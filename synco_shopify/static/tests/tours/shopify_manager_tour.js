@@ -1,16 +1,17 @@
 import { registry } from "@web/core/registry";
 import {
-    checkFilter,
-    closeFilterMenu,
+    clickTab,
     expectRows,
-    openFilterMenu,
     openShopifyOrders,
+    ROW,
     ROW_IS,
+    STATE,
 } from "@synco_shopify/../tests/tours/synco_tour_steps";
 
 /**
- * A Shopify Manager narrows the store's rules to paid orders; the Eligible filter
- * of the Orders list follows. Counts come from the test (odoo.syncoExpected).
+ * A Shopify Manager narrows the store's rules to paid orders; the Eligible tab follows,
+ * and the orders already synced keep showing what they are: synced, not "not eligible".
+ * Counts come from the test (odoo.syncoExpected).
  */
 registry.category("web_tour.tours").add("synco_shopify_manager_tour", {
     url: "/odoo",
@@ -19,14 +20,7 @@ registry.category("web_tour.tours").add("synco_shopify_manager_tour", {
         return [
             ...openShopifyOrders(),
             ...expectRows(expected.all),
-            openFilterMenu(),
-            {
-                content: "Eligible before the change",
-                trigger: ".o_filter_menu .o_menu_item:text(Eligible)[aria-checked=false]",
-                run: "click",
-            },
-            ...expectRows(expected.eligible_before, ROW_IS.eligible),
-            closeFilterMenu(),
+            ...clickTab("filter_eligible", "Eligible", expected.eligible_before, ROW_IS.eligible),
 
             // -- change a rule -----------------------------------------------------------------
             {
@@ -73,16 +67,34 @@ registry.category("web_tour.tours").add("synco_shopify_manager_tour", {
                 trigger: ".o_form_saved",
             },
 
-            // -- the Eligible filter follows -----------------------------------------------------
+            // -- the Eligible tab follows ------------------------------------------------------------
             {
                 content: "Back to Shopify > Orders",
                 trigger: ".o_menu_sections [data-menu-xmlid='synco_shopify.menu_shopify_orders']",
                 run: "click",
             },
             ...expectRows(expected.all),
-            openFilterMenu(),
-            ...checkFilter("Eligible", expected.eligible_after, ROW_IS.eligible, expected.all),
-            closeFilterMenu(),
+            ...clickTab("filter_eligible", "Eligible", expected.eligible_after, ROW_IS.eligible),
+
+            // -- a synced order shows that it is synced (issue 12, point 6) ---------------------------
+            ...clickTab("filter_synced", "Synced", expected.synced, ROW_IS.synced),
+            {
+                content: "No synced row shows an eligibility box, badge or reason",
+                trigger: `${ROW}:has(${STATE("synced")}):not(:has(td[name=eligible] input, td[name=eligible] .o_shopify_eligibility, td[name=ineligible_reason]:not(:empty))):count(${expected.synced})`,
+            },
+            {
+                content: "Open the synced order whose payment is pending (no longer eligible under Paid only)",
+                trigger: `${ROW}:has(td[name=name]:text(${expected.pending_order})) td[name=name]`,
+                run: "click",
+            },
+            {
+                content: "Its form says Synced",
+                trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains(Synced)",
+            },
+            {
+                content: "It has no Not eligible banner nor an unticked Eligible box",
+                trigger: ".o_form_view .o_form_sheet:not(:has(.alert:contains(Not eligible for sync))):not(:has(div[name=eligible]))",
+            },
         ];
     },
 });

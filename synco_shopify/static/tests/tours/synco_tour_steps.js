@@ -13,7 +13,7 @@ export const ROW_IS = {
     not_synced: `:has(${STATE("not_synced")})`,
     in_progress: `:has(${STATE("in_progress")} .fa-spin)`,
     failed: `:has(${STATE("failed")}[data-tooltip]:not([data-tooltip=""])):has(button.o_shopify_retry)`,
-    eligible: ":has(td[name=eligible] input:checked)",
+    eligible: ":has(td[name=eligible] .o_shopify_eligibility[data-eligible='1'])",
     sale_order: ":has(td[name=odoo_record_ref]:not(:empty))",
     invoice: ":has(td[name=invoice_ref]:not(:empty))",
 };
@@ -96,5 +96,34 @@ export function checkFilter(label, count, rowIs, total) {
             run: "click",
         },
         ...expectRows(total, "", `Without ${label}: ${total} rows again`),
+    ];
+}
+
+/** The tabs above the list: the search view's filters with their counts. */
+export const TAB = (name) => `.o_shopify_order_tabs a[data-tab=${name}]`;
+
+/**
+ * Clicks the tab ``name`` (whose search filter is ``label``): its count says ``count``
+ * before the click, the list then shows that many rows, each matching ``rowIs``.
+ */
+export function clickTab(name, label, count, rowIs = "") {
+    return [
+        {
+            content: `The tab ${label} counts ${count}`,
+            trigger: `${TAB(name)} .o_shopify_tab_count:text(${count})`,
+        },
+        {
+            content: `Click the tab ${label}`,
+            trigger: TAB(name),
+            run: "click",
+        },
+        {
+            content: `The tab ${label} is the active one, its filter in the search`,
+            trigger: `${TAB(name)}.active`,
+        },
+        ...(name === "all"
+            ? [{ content: "No tab filter is left", trigger: ".o_searchview:not(:has(.o_searchview_facet))" }]
+            : [{ content: `The search shows ${label}`, trigger: `.o_searchview_facet .o_facet_value:text(${label})` }]),
+        ...expectRows(count, rowIs, `Tab ${label}: ${count} rows`),
     ];
 }
