@@ -83,6 +83,9 @@ SHOWS = {
     and not any(t["kind"] == "CAPTURE" for t in o["transactions"]),
     "pending_payment": lambda o: o["displayFinancialStatus"] == "PENDING"
     and any(t["kind"] == "SALE" and t["status"] == "PENDING" for t in o["transactions"]),
+    # A custom sale: a title and a price, no variant, product or SKU (deleted variants keep theirs).
+    "custom_item": lambda o: any(line["variant"] is None and line["product"] is None and not line["sku"]
+                                 and not is_tip_line(line) for line in o["lineItems"]),
 }
 
 
