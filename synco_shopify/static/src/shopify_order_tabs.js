@@ -1,4 +1,4 @@
-import { Component, onWillDestroy, onWillStart, useState } from "@odoo/owl";
+import { Component, onWillDestroy, onWillStart, status, useState } from "@odoo/owl";
 import { Domain } from "@web/core/domain";
 import { _t } from "@web/core/l10n/translation";
 import { KeepLast } from "@web/core/utils/concurrency";
@@ -85,6 +85,11 @@ export class ShopifyOrderTabs extends Component {
     }
 
     async loadCounts() {
+        // A bus message or a search may come after the list was left (its debounced reload
+        // fires later): a destroyed component's ORM refuses calls, which is not an error.
+        if (status(this) === "destroyed") {
+            return;
+        }
         const searchModel = this.env.searchModel;
         const tabs = { all: [] };
         for (const item of this.tabItems) {
@@ -95,7 +100,9 @@ export class ShopifyOrderTabs extends Component {
                 context: searchModel.context,
             })
         );
-        this.state.counts = counts;
+        if (status(this) !== "destroyed") {
+            this.state.counts = counts;
+        }
     }
 
     select(tab) {
