@@ -73,3 +73,20 @@ def test_the_ledger_books_into_debt_and_gives_back_what_was_not_charged():
     assert ledger.available == pytest.approx(-100)
     now[0] = 100.0
     assert ledger.available == 2000  # refilled up to the maximum, never beyond
+
+
+def test_a_wait_beyond_the_call_s_budget_is_throttled_now_not_slept(sim, make_client):
+    """Other workers put the shared bucket 60 s in debt: a call with a 3 s budget (a page
+    someone waits for) says Throttled at once, and gives its booking back."""
+    from synco_shopify.shopify.api.errors import Throttled
+
+    ledger = MemoryLedger(time.monotonic)
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": -6000, "restoreRate": 100}, refund=0)
+    bucket = SharedCostBucket(time.monotonic, ledger, scope="budget-test")
+    bucket.remember_cost("Shop", 10)
+    slept = []
+    with make_client(sim, bucket=bucket, max_retry_seconds=3, sleep=slept.append) as client:
+        with pytest.raises(Throttled):
+            client.execute("Shop")
+    assert slept == []
+    assert ledger.available == pytest.approx(-6000, abs=5)  # the 10 points booked went back

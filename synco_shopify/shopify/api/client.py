@@ -169,7 +169,7 @@ class ShopifyClient:
                     if not self.credentials.renew(self._grant, rejected_token):
                         raise AuthenticationError(self.shop_domain)
                     rejected_token = None
-                return self._attempt(op, body, key, deadline if attempt else None)
+                return self._attempt(op, body, key, deadline if attempt else None, deadline)
             except _Rejected as rejected:
                 # One renewal per call: a second 401 means the credentials themselves are wrong.
                 if renewed:
@@ -197,8 +197,8 @@ class ShopifyClient:
                 self.sleep(delay)
                 attempt += 1
 
-    def _attempt(self, op, body, key, deadline):
-        booked = self._wait_for_bucket(key)
+    def _attempt(self, op, body, key, deadline, budget_deadline):
+        booked = self._wait_for_bucket(key, op, budget_deadline)
         try:
             token = self.credentials.current(self._grant)
         except BaseException:
@@ -321,9 +321,14 @@ class ShopifyClient:
             target = response.headers.get("Location") or "(no Location header)"
             raise RedirectRefused(url, response.status_code, target)
 
-    def _wait_for_bucket(self, key):
-        """Waits until the bucket holds what this query cost last time; the points booked."""
+    def _wait_for_bucket(self, key, op, deadline):
+        """Waits until the bucket holds what this query cost last time; the points booked.
+        A wait longer than the call's retry budget (a shared bucket in debt to other workers,
+        a page someone waits for) is not slept: the call is Throttled now."""
         wait, booked = self.bucket.book(key)
+        if wait > 0 and self.clock() + wait > deadline:
+            self.bucket.settle(key, None, booked)
+            raise Throttled(op.name, 0.0)
         if wait > 0:
             self._count(throttle_waits=1, throttle_wait_seconds=wait)
             self.sleep(wait)

@@ -125,8 +125,9 @@ class SharedCostBucket(CostBucket):
         super().settle(key, cost, booked)
 
     def wait_after_throttle(self, requested):
-        # The retry books its points again: the ledger says how long it waits then.
-        return 0.0
+        # The retry books its points again and the ledger adds its wait then; this one's
+        # view (at least a second) still holds it back if the ledger cannot be read.
+        return super().wait_after_throttle(requested)
 
 
 class MemoryLedger:
