@@ -1,5 +1,6 @@
 import logging
 import time
+from datetime import timezone
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -135,6 +136,11 @@ class ShopifyStore(models.Model):
     )
 
     # -- deliveries ----------------------------------------------------------------------
+    shipping_by_since = fields.Datetime(
+        readonly=True, copy=False,
+        help="When the store switched to Shopify ships: orders booked before keep their earlier "
+        "shipments for the warehouse (it may have validated them by hand).",
+    )
     # Odoo's warehouse by default: that is what a store did before this setting existed, so an
     # upgrade leaves every delivery where it was; validating deliveries moves stock (and books
     # its valuation), which a merchant chooses, never an update.
@@ -224,6 +230,10 @@ class ShopifyStore(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("shipping_by") == "shopify":
+            switching = self.filtered(lambda store: store.shipping_by != "shopify")
+            if switching:
+                super(ShopifyStore, switching).write({"shipping_by_since": fields.Datetime.now()})
         # The credentials go wherever these point: only those who may read the
         # credentials may redirect them.
         if {"shop_domain", "api_base_url"} & vals.keys() and not self.env.is_system():
@@ -438,6 +448,7 @@ class ShopifyStore(models.Model):
             name_prefix=(self.order_prefix or "") if self.order_name_policy == "prefix" else None,
             timezone=self.shop_timezone or "UTC",
             shopify_ships=self.shipping_by == "shopify" and self.sale_order_mode == "confirmed",
+            ships_since=self.shipping_by_since and self.shipping_by_since.replace(tzinfo=timezone.utc),
         )
 
     # -- actions ----------------------------------------------------------------------------

@@ -101,7 +101,9 @@ class OrderDeliveries:
                 picking.picking_type_id = warehouse.out_type_id
             picking.location_id = location
             self._set_shipped(picking, {move: move.product_uom_qty for move in picking.move_ids})
-        picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids,
+        # skip_sms: stock_sms would otherwise answer with its one-time SMS wizard (and Shopify
+        # told the customer already).
+        picking.with_context(skip_backorder=True, picking_ids_not_to_backorder=picking.ids, skip_sms=True,
                              synco_shopify_shipment=True, force_period_date=delivery.day).button_validate()
         if picking.state != "done":
             raise LeftToWarehouse(left + _("Odoo did not validate delivery %s.", picking.name))

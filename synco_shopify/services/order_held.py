@@ -6,6 +6,7 @@ only after Reset. An invoice from before documents were keyed by their Shopify s
 (Synco < 19.0.1.1) is the sale's, net of the refunds its sync saw (its stored payload).
 """
 import json
+from datetime import timezone
 from decimal import Decimal
 
 from ..shopify.lifecycle.types import SALE, Held, HeldDocument, HeldSaleOrder
@@ -43,7 +44,8 @@ def read_held(env, orders):
         ))
     for so in sale_orders:
         by_order_so[so.shopify_order_id.id] = HeldSaleOrder(
-            state=so.state, quantities=_quantities(so.order_line, "product_uom_qty"))
+            state=so.state, quantities=_quantities(so.order_line, "product_uom_qty"),
+            created_at=so.create_date and so.create_date.replace(tzinfo=timezone.utc))
     for payment in payments:
         paid.setdefault(payment.shopify_order_id.id, set()).add(payment.shopify_transaction_gid)
     return {order_id: Held(sale_order=by_order_so.get(order_id), documents=tuple(documents.get(order_id, ())),

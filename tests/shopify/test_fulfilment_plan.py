@@ -139,3 +139,21 @@ def test_shipments_are_read_from_the_api_s_connection_and_from_a_stored_list():
     broken = dict(payload, fulfillments=[dict(payload["fulfillments"][0], createdAt=None)])
     with pytest.raises(OrderDataError, match=r"fulfillments\[0\].createdAt is missing"):
         parse_order(broken)
+
+
+def test_a_store_switching_to_shopify_ships_leaves_earlier_shipments_of_earlier_orders_to_the_warehouse():
+    """The warehouse had these deliveries (it may have validated them by hand): only what Shopify
+    ships after the switch is validated for an order booked before it; an order booked after
+    the switch gets all its shipments."""
+    switched = datetime(2026, 3, 5, tzinfo=timezone.utc)
+    settings = replace(SHOPIFY_SHIPS, ships_since=switched)
+    payload, lamp, _card = order_with(lambda lamp, card: [(1, [(lamp, 1)]), (2, [(lamp, 2)], {"at": "2026-03-06T10:00:00Z"})])
+    plan = build_plan(parse_order(payload), settings)
+    quantities = tuple(item_quantities(plan.lines).items())
+    before = Held(sale_order=HeldSaleOrder(state="sale", quantities=quantities,
+                                           created_at=datetime(2026, 3, 1, tzinfo=timezone.utc)))
+    assert [d.fulfillment_id for d in life_of(payload, before, settings).deliveries] == [
+        "gid://shopify/Fulfillment/2"]
+    after = replace(before, sale_order=replace(before.sale_order, created_at=datetime(2026, 3, 5, 1, tzinfo=timezone.utc)))
+    assert [d.fulfillment_id for d in life_of(payload, after, settings).deliveries] == [
+        "gid://shopify/Fulfillment/1", "gid://shopify/Fulfillment/2"]

@@ -18,9 +18,16 @@ def plan_deliveries(order, held, settings):
     if not settings.shopify_ships:
         return ()
     lines_by_id = {line.id: line for line in order.line_items}
+    # An order booked before the store switched to Shopify ships: its deliveries were the
+    # warehouse's, which may have validated them by hand; its earlier shipments stay theirs.
+    since = settings.ships_since
+    booked_before = bool(since and held.sale_order and held.sale_order.created_at
+                         and held.sale_order.created_at < since)
     deliveries = []
     for fulfillment in order.fulfillments:
         if fulfillment.status != SHIPPED or fulfillment.id in held.fulfillments:
+            continue
+        if booked_before and fulfillment.created_at < since:
             continue
         units, problems = {}, []
         for item in fulfillment.lines:

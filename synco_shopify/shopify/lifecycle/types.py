@@ -30,6 +30,7 @@ class HeldDocument:
 class HeldSaleOrder:
     state: str  # draft | sent | sale | cancel
     quantities: tuple[tuple[str, int], ...]  # (LineItem GID, units) of its item lines
+    created_at: datetime | None = None  # when Odoo made it (aware UTC)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ class PlanSettings:
     name_prefix: str | None = None  # "SHOP-" names the order SHOP-1001; None leaves Odoo's sequence
     timezone: str = "UTC"  # the shop's IANA zone: the invoice date is processedAt's day there
     shopify_ships: bool = False  # Shopify's shipments validate the confirmed sale order's deliveries
+    # When the store switched to Shopify ships (aware UTC): an order booked before then had its
+    # deliveries in the warehouse's hands, so its earlier shipments are not validated again.
+    ships_since: datetime | None = None
 
     def __post_init__(self):
         if self.side not in SIDES:
