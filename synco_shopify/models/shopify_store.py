@@ -256,6 +256,8 @@ class ShopifyStore(models.Model):
                     vals["default_payment_journal_id"] = False
                 if store.guest_partner_id.company_id not in (company, self.env["res.company"]):
                     vals["guest_partner_id"] = False
+                if store.custom_item_product_id.company_id not in (company, self.env["res.company"]):
+                    vals["custom_item_product_id"] = False
                 vals["pricelist_ids"] = [Command.set(store.pricelist_ids.filtered(
                     lambda p: not p.company_id or p.company_id == company).ids)]
         return vals_list

@@ -121,9 +121,13 @@ class OrderResolver:
             buyer_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)],
                                      limit=1)
         company = company_link.partner_id
-        if not company and buyer_link.partner_id.is_company:
-            # Booked before companies had links: the buyer's link led to the company.
-            company = buyer_link.partner_id
+        legacy = buyer_link.partner_id
+        if not company and legacy.is_company and legacy.name == customer.company.name and not Link.search_count(
+                [("store_id", "=", self.store.id), ("partner_id", "=", legacy.id),
+                 ("customer_gid", "=like", "gid://shopify/Company/%")]):
+            # Booked before companies had links: the buyer's link led to this company (a
+            # buyer may buy for several companies: only the one of the same name, unlinked).
+            company = legacy
         if not company:
             values = self._partner_values(plan)
             values.pop("child_ids", None)
