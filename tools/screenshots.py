@@ -1,12 +1,13 @@
-"""Screenshots of the running app for README.md: the Shopify Orders list and a synced
-order's form, taken with headless Chromium driven over the DevTools protocol.
+"""Screenshots of the running app, for README.md and for the points of issue 12 that a
+person compares by eye: taken with headless Chromium driven over the DevTools protocol.
 
 Run it against the demo (``make demo`` in another terminal):
 
-    .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8069] [--db synco_demo]
+    .venv/bin/python tools/screenshots.py [--url http://127.0.0.1:8069] [--db synco_demo] [--only NAME…]
 
-It signs in (admin/admin by default), finds a synced order, and writes
-docs/screenshots/orders_list.png and docs/screenshots/synced_order.png. Only loopback
+It signs in as the demo's administrator (admin/admin), adds a Shopify Manager and a Shopify
+User to the demo when they are missing (the screenshots of what they see), and writes one
+PNG per shot in docs/screenshots/ (see SHOTS in tools/screenshot_shots.py). Only loopback
 addresses are accepted: the screenshots are of this machine's demo.
 """
 import argparse
@@ -25,12 +26,13 @@ from urllib.parse import urlsplit
 import requests
 import websocket
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from screenshot_shots import DEMO_USERS, SHOTS  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
 WIDTH, HEIGHT = 1440, 900
-FORM_HEIGHT = 1240  # the order form down to its "Shopify says / Odoo has" table
 PAGE_TIMEOUT = 30  # seconds for a page to show what it is waited for
-ORDERS_ACTION = "synco_shopify.action_shopify_orders"
 
 
 def main():
@@ -41,25 +43,40 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--only", nargs="*", help="names of the shots to take (default: all)")
     args = parser.parse_args()
     if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
         sys.exit(f"{args.url}: only a loopback Odoo (the demo) is photographed")
 
-    odoo = OdooSession(args.url, args.db, args.login, args.password)
-    order_id = odoo.first_synced_order()
+    admin = OdooSession(args.url, args.db, args.login, args.password)
+    for login, (name, groups) in DEMO_USERS.items():
+        admin.ensure_user(login, name, groups)
+    sessions = {"admin": admin}
     args.out.mkdir(parents=True, exist_ok=True)
+    shots = [shot for shot in SHOTS if not args.only or shot.name in args.only]
+    failed = []
     with Chromium(args.chromium) as browser:
-        browser.set_cookie(args.url, "session_id", odoo.session_id)
-        browser.open(f"{args.url}/odoo/action-{ORDERS_ACTION}",
-                     ready=".o_list_view .o_data_row .o_shopify_sync_state")
-        browser.save(args.out / "orders_list.png")
-        browser.resize(WIDTH, FORM_HEIGHT)
-        browser.open(f"{args.url}/odoo/action-{ORDERS_ACTION}/{order_id}",
-                     ready=".o_form_view .o_statusbar_status .o_arrow_button_current, .o_form_view table")
-        browser.save(args.out / "synced_order.png")
-    for name in ("orders_list.png", "synced_order.png"):
-        path = args.out / name
-        print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {path.stat().st_size} bytes")
+        for shot in shots:
+            if shot.login not in sessions:
+                sessions[shot.login] = OdooSession(args.url, args.db, shot.login, shot.login)
+            odoo = sessions[shot.login]
+            browser.set_cookie(args.url, "session_id", odoo.session_id)
+            browser.resize(WIDTH, shot.height or HEIGHT)
+            prepared = shot.setup(admin) if shot.setup else None
+            try:
+                shot.take(browser, odoo, args.url)
+            except (RuntimeError, LookupError) as exc:
+                failed.append(f"{shot.name}: {exc}")
+                continue
+            finally:
+                if shot.teardown:
+                    shot.teardown(admin, prepared)
+            path = args.out / f"{shot.name}.png"
+            browser.save(path)
+            shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+            print(f"{shown}: {path.stat().st_size} bytes — {shot.caption}")
+    if failed:
+        sys.exit("shots not taken:\n" + "\n".join(failed))
 
 
 class OdooSession:
@@ -74,21 +91,40 @@ class OdooSession:
         self.session_id = self.http.cookies["session_id"]
 
     def _call(self, path, params):
-        response = self.http.post(f"{self.url}{path}", json={"jsonrpc": "2.0", "params": params}, timeout=30)
+        response = self.http.post(f"{self.url}{path}", json={"jsonrpc": "2.0", "params": params}, timeout=60)
         response.raise_for_status()
         body = response.json()
         if "error" in body:
-            sys.exit(f"{path}: {body['error'].get('data', {}).get('message') or body['error']}")
+            raise RuntimeError(f"{path}: {body['error'].get('data', {}).get('message') or body['error']}")
         return body["result"]
 
-    def first_synced_order(self):
-        found = self._call("/web/dataset/call_kw", {
-            "model": "shopify.order", "method": "search", "args": [[("sync_state", "=", "synced")]],
-            "kwargs": {"limit": 1},
-        })
+    def call(self, model, method, *args, **kwargs):
+        return self._call("/web/dataset/call_kw", {"model": model, "method": method, "args": list(args),
+                                                   "kwargs": kwargs})
+
+    def first(self, model, domain, order=None):
+        """The id of the first record of ``domain``; LookupError when the demo has none."""
+        found = self.call(model, "search", domain, limit=1, **({"order": order} if order else {}))
         if not found:
-            sys.exit("the demo has no synced order yet: sync one, then run this again")
+            raise LookupError(f"the demo has no {model} matching {domain}")
         return found[0]
+
+    def xmlid(self, xmlid):
+        module, name = xmlid.split(".")
+        rows = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
+                         fields=["res_id"], limit=1)
+        if not rows:
+            raise LookupError(f"no record {xmlid}")
+        return rows[0]["res_id"]
+
+    def ensure_user(self, login, name, groups):
+        """A demo user (password = login) of these groups, for the shots of what they see."""
+        if self.call("res.users", "search", [("login", "=", login)], limit=1):
+            return
+        self.call("res.users", "create", {
+            "name": name, "login": login, "password": login,
+            "group_ids": [(4, self.xmlid(group)) for group in groups],
+        })
 
 
 class Chromium:
@@ -174,6 +210,23 @@ class Chromium:
             time.sleep(0.2)
         where = self.evaluate("location.href")
         raise RuntimeError(f"{url}: {ready!r} did not show within {PAGE_TIMEOUT} s (page at {where})")
+
+    def click(self, selector, ready):
+        """Clicks the first element of ``selector`` (waiting for it), then waits for ``ready``."""
+        self.wait(selector)
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
+        self.wait(ready)
+
+    def wait(self, ready):
+        check = (f"!!document.querySelector({json.dumps(ready)})"
+                 " && !document.querySelector('.o_loading_indicator, .o_blockUI')")
+        deadline = time.monotonic() + PAGE_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.evaluate(check):
+                time.sleep(0.5)
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"{ready!r} did not show within {PAGE_TIMEOUT} s (page at {self.evaluate('location.href')})")
 
     def evaluate(self, expression):
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
