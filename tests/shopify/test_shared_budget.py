@@ -47,6 +47,7 @@ def test_workers_sharing_a_ledger_are_not_throttled(standard_shop, make_client):
     clients = _hammer(standard_shop, make_client,
                       lambda i: SharedCostBucket(time.monotonic, ledger, scope=standard_shop.base_url))
     assert standard_shop.stats["cost_actual"] > 2000  # more than the bucket holds: someone waited
+    print(f"shared ledger: {standard_shop.stats['throttled']} THROTTLED of {standard_shop.stats['requests']}")
     assert standard_shop.stats["throttled"] == 0
     assert sum(c.counters.retries for c in clients) == 0
     assert sum(c.counters.throttle_waits for c in clients) >= 1
@@ -55,6 +56,7 @@ def test_workers_sharing_a_ledger_are_not_throttled(standard_shop, make_client):
 def test_workers_each_with_its_own_view_are_throttled(standard_shop, make_client):
     """The same load without the shared ledger: what the ledger prevents."""
     _hammer(standard_shop, make_client, lambda i: None)
+    print(f"own views: {standard_shop.stats['throttled']} THROTTLED of {standard_shop.stats['requests']}")
     assert standard_shop.stats["throttled"] >= 1
 
 
