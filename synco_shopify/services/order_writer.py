@@ -62,6 +62,22 @@ class OrderWriter:
     def forget(self):
         """After a rollback: records the resolver found or made may be gone."""
         self.resolver.forget()
+        self._forget_rolled_back_ranks()
+
+    def _forget_rolled_back_ranks(self):
+        """Posting an invoice has account raise its partner's customer rank after the commit
+        (a post-commit hook, keyed by partner id). A partner made in a savepoint that rolled
+        back is gone, and the hook would fail on it once the transaction is committed (the
+        job would then fail after its work was saved): its ids are dropped from the hook."""
+        postcommit = self.env.cr.postcommit.data
+        for field in ("customer_rank", "supplier_rank"):
+            ranks = postcommit.get(f"account.res.partner.increase_rank.{field}")
+            if not ranks:
+                continue
+            self.env.cr.execute("SELECT id FROM res_partner WHERE id = ANY(%s)", [list(ranks)])
+            alive = {row[0] for row in self.env.cr.fetchall()}
+            for partner_id in [pid for pid in ranks if pid not in alive]:
+                del ranks[partner_id]
 
     def write(self, record, plan, life):
         """One order: prepare and write. Returns what ``write_documents`` returns for it."""

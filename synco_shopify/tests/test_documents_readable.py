@@ -141,6 +141,10 @@ class TestPaymentGateways(SyncoCase):
         self.assertEqual(order.sync_state, "failed")
         self.assertIn("“gift_card”", order.sync_error)
         self.assertFalse(self.env["account.payment"].search([("shopify_order_id", "=", order.id)]))
+        # Its invoice was posted before the payment failed: account's post-commit hook must not
+        # raise the rank of a customer the rollback removed (the commit would then fail).
+        ranks = self.env.cr.postcommit.data.get("account.res.partner.increase_rank.customer_rank") or {}
+        self.assertEqual(self.env["res.partner"].browse(list(ranks)).exists().ids, list(ranks))
 
     def test_an_unmapped_gateway_is_booked_on_the_account_the_store_names(self):
         account = self._account()
