@@ -3,6 +3,8 @@ payments, like the bench's target mode."""
 
 
 def prepare_store(env, sim):
+    from odoo import Command
+
     store = env["shopify.store"].search([("shop_domain", "=", sim.data.shop["myshopifyDomain"])], limit=1)
     values = {
         "api_base_url": sim.base_url,
@@ -18,11 +20,15 @@ def prepare_store(env, sim):
         store.write(values)
     else:
         bank = env["account.journal"].search([("type", "=", "bank"), ("company_id", "=", env.company.id)], limit=1)
+        # Every gateway the shop's orders use is mapped, as a merchant maps theirs (an
+        # unmapped gateway fails its order).
+        gateways = sorted({name for order in sim.data.orders for name in order.get("paymentGatewayNames") or ()})
         store = env["shopify.store"].create({
             "name": "Bench store",
             "shop_domain": sim.data.shop["myshopifyDomain"],
             "company_id": env.company.id,
             "default_payment_journal_id": bank.id,
+            "gateway_mapping_ids": [Command.create({"gateway": name, "journal_id": bank.id}) for name in gateways],
             **values,
         })
     store.action_test_connection()
