@@ -49,6 +49,9 @@ if [ "${1:-}" = "--print-config" ]; then
 fi
 
 bash tools/setup.sh
+# Again, now that the venv exists: on a clean clone the paths were computed before it did
+# (queue_job's addons directory, and the template database named after its manifest).
+source tools/common.sh
 ensure_postgres
 mkdir -p var
 for port in "$SIM_PORT" "$HTTP_PORT"; do

@@ -5,6 +5,9 @@ SCRIPT_NAME=test
 source "$(dirname "$0")/common.sh"
 cd "$here"
 bash tools/setup.sh || exit $?
+# Again, now that the venv exists: on a clean clone the paths were computed before it did
+# (queue_job's addons directory, and the template database named after its manifest).
+source tools/common.sh
 ensure_postgres || exit 1
 DB=${SYNCO_TEST_DB:-synco_test}
 
