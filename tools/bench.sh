@@ -5,6 +5,8 @@ SCRIPT_NAME=bench
 source "$(dirname "$0")/common.sh"
 cd "$here"
 bash tools/setup.sh
+# Again, now that the venv exists (a clean clone computed the paths before it did).
+source tools/common.sh
 ensure_postgres
 DB=${SYNCO_BENCH_DB:-synco_bench}
 say "fresh database $DB"
