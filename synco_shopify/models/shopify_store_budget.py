@@ -18,6 +18,7 @@ class ShopifyStoreBudget(models.Model):
     maximum = fields.Float(readonly=True, help="Shopify's maximumAvailable")
     available = fields.Float(readonly=True, help="Points left when counted (negative: booked ahead)")
     restore_rate = fields.Float(readonly=True, help="Shopify's restoreRate, points per second")
+    in_flight = fields.Float(readonly=True, help="Points booked by requests not answered yet")
     counted_at = fields.Datetime(readonly=True, help="When available was counted (database clock, UTC)")
 
     _store_unique = models.UniqueIndex("(store_id)", "A store has one rate-limit budget.")

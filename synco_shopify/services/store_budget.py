@@ -17,6 +17,9 @@ from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
+# A booking whose answer never came (a worker killed mid-request) would count as in flight
+# for ever: a store idle this long has nothing in flight (a request times out in 30 s).
+IDLE_SECONDS = 60
 # Points refilled since counted_at, capped at the maximum: the arithmetic of MemoryLedger.
 _REFILLED = SQL("LEAST(maximum, available + restore_rate * "
                 "EXTRACT(EPOCH FROM (clock_timestamp() AT TIME ZONE 'UTC') - counted_at))")
@@ -36,9 +39,9 @@ class StoreBudgetLedger:
             _logger.warning("Shopify budget of store %s not read: %s", self.store_id, exc)
             return 0.0
 
-    def settle(self, status, refund):
+    def settle(self, status, booked, refund):
         try:
-            self._settle(status, refund)
+            self._settle(status, booked, refund)
         except psycopg2.Error as exc:
             _logger.warning("Shopify budget of store %s not updated: %s", self.store_id, exc)
 
@@ -53,39 +56,47 @@ class StoreBudgetLedger:
             cr.execute(SQL(
                 """UPDATE shopify_store_budget
                       SET available = %(refilled)s - %(points)s,
+                          in_flight = (CASE WHEN counted_at < (clock_timestamp() AT TIME ZONE 'UTC')
+                                                         - make_interval(secs => %(idle)s)
+                                            THEN 0 ELSE COALESCE(in_flight, 0) END) + %(points)s,
                           counted_at = clock_timestamp() AT TIME ZONE 'UTC'
                     WHERE store_id = %(store)s
                 RETURNING available, restore_rate""",
-                refilled=_REFILLED, points=float(points), store=self.store_id))
+                refilled=_REFILLED, points=float(points), store=self.store_id, idle=IDLE_SECONDS))
             row = cr.fetchone()
         if not row:
             return 0.0  # no answer seen yet: nothing is assumed
         available, rate = row
         return max(0.0, -available / rate) if rate and rate > 0 else 0.0
 
-    def _settle(self, status, refund):
+    def _settle(self, status, booked, refund):
+        # Shopify's figure predates the requests still in flight (booked, not answered yet):
+        # it is believed less their points.
         with self._cursor() as cr:
             if status:
                 cr.execute(SQL(
                     """INSERT INTO shopify_store_budget AS budget
-                              (store_id, maximum, available, restore_rate, counted_at)
-                       VALUES (%(store)s, %(maximum)s, %(reported)s, %(rate)s, clock_timestamp() AT TIME ZONE 'UTC')
+                              (store_id, maximum, available, restore_rate, counted_at, in_flight)
+                       VALUES (%(store)s, %(maximum)s, %(reported)s, %(rate)s, clock_timestamp() AT TIME ZONE 'UTC', 0)
                   ON CONFLICT (store_id) DO UPDATE
                           SET available = LEAST(
                                   LEAST(budget.maximum, budget.available + budget.restore_rate * EXTRACT(
                                       EPOCH FROM (clock_timestamp() AT TIME ZONE 'UTC') - budget.counted_at))
                                   + %(refund)s,
-                                  EXCLUDED.maximum, EXCLUDED.available),
+                                  EXCLUDED.maximum,
+                                  EXCLUDED.available - GREATEST(0, COALESCE(budget.in_flight, 0) - %(booked)s)),
+                              in_flight = GREATEST(0, COALESCE(budget.in_flight, 0) - %(booked)s),
                               maximum = EXCLUDED.maximum,
                               restore_rate = EXCLUDED.restore_rate,
                               counted_at = EXCLUDED.counted_at""",
                     store=self.store_id, maximum=float(status["maximumAvailable"]),
                     reported=float(status["currentlyAvailable"]), rate=float(status["restoreRate"]),
-                    refund=float(refund)))
-            elif refund:
+                    refund=float(refund), booked=float(booked)))
+            elif refund or booked:
                 cr.execute(SQL(
                     """UPDATE shopify_store_budget
                           SET available = LEAST(maximum, %(refilled)s + %(refund)s),
+                              in_flight = GREATEST(0, COALESCE(in_flight, 0) - %(booked)s),
                               counted_at = clock_timestamp() AT TIME ZONE 'UTC'
                         WHERE store_id = %(store)s""",
-                    refilled=_REFILLED, refund=float(refund), store=self.store_id))
+                    refilled=_REFILLED, refund=float(refund), booked=float(booked), store=self.store_id))

@@ -64,17 +64,30 @@ def test_the_ledger_books_into_debt_and_gives_back_what_was_not_charged():
     now = [0.0]
     ledger = MemoryLedger(lambda: now[0])
     assert ledger.reserve(500) == 0.0  # nothing seen yet: nothing is assumed
-    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": 300, "restoreRate": 100}, refund=0)
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": 300, "restoreRate": 100}, booked=500, refund=0)
     assert ledger.reserve(200) == 0.0  # 100 left
     assert ledger.reserve(400) == pytest.approx(3.0)  # 300 in debt: 3 s at 100/s
     now[0] = 1.0
-    ledger.settle(None, refund=150)  # booked 400, charged 250
+    ledger.settle(None, booked=400, refund=150)  # booked 400, charged 250
     assert ledger.available == pytest.approx(-300 + 100 + 150)
     # Shopify's own figure, when lower, wins (points spent that nobody booked).
-    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": -100, "restoreRate": 100}, refund=0)
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": -100, "restoreRate": 100}, booked=200, refund=0)
     assert ledger.available == pytest.approx(-100)
     now[0] = 100.0
     assert ledger.available == 2000  # refilled up to the maximum, never beyond
+
+
+def test_shopify_s_figure_is_believed_less_the_points_still_in_flight():
+    """An answer's currentlyAvailable predates the requests other workers sent meanwhile: the
+    ledger takes it less their bookings (believing it as is forgot them: THROTTLED answers)."""
+    now = [0.0]
+    ledger = MemoryLedger(lambda: now[0])
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": 1000, "restoreRate": 100}, booked=0, refund=0)
+    ledger.reserve(191)  # worker A: booked, sent
+    ledger.reserve(191)  # worker B: booked, sent
+    # Worker C's answer, counted by Shopify before A's and B's requests arrived.
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": 700, "restoreRate": 100}, booked=0, refund=0)
+    assert ledger.available == pytest.approx(700 - 2 * 191)
 
 
 def test_a_wait_beyond_the_call_s_budget_is_throttled_now_not_slept(sim, make_client):
@@ -83,7 +96,7 @@ def test_a_wait_beyond_the_call_s_budget_is_throttled_now_not_slept(sim, make_cl
     from synco_shopify.shopify.api.errors import Throttled
 
     ledger = MemoryLedger(time.monotonic)
-    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": -6000, "restoreRate": 100}, refund=0)
+    ledger.settle({"maximumAvailable": 2000, "currentlyAvailable": -6000, "restoreRate": 100}, booked=0, refund=0)
     bucket = SharedCostBucket(time.monotonic, ledger, scope="budget-test")
     bucket.remember_cost("Shop", 10)
     slept = []

@@ -19,6 +19,7 @@ with the response's ``extensions.cost`` (None when the request was not charged).
 import threading
 
 DEBT_MARGIN_SECONDS = 0.25
+IDLE_SECONDS = 60  # a ledger idle this long has nothing in flight (requests time out in 30 s)
 
 
 class CostBucket:
@@ -92,8 +93,9 @@ class SharedCostBucket(CostBucket):
     """Books every request's expected points in ``ledger``, shared by all the clients of
     one shop (workers, servers). ``ledger.reserve(points)`` takes the points now, even
     into debt, and says how long the caller waits for the bucket to refill to them;
-    ``ledger.settle(throttle_status, refund)`` gives back what was booked and not charged
-    and takes Shopify's own figure where it is lower than the ledger's."""
+    ``ledger.settle(throttle_status, booked, refund)`` gives back what was booked and not
+    charged, and takes Shopify's own figure where it is lower than the ledger's, less the
+    points booked by requests still in flight (Shopify may not have counted them yet)."""
 
     # The requested cost of a query shape, learnt by any client of this process: a new
     # client (one per job) books its first request at the right cost.
@@ -126,7 +128,7 @@ class SharedCostBucket(CostBucket):
     def settle(self, key, cost, booked):
         cost = cost or {}
         charged = cost.get("actualQueryCost") or 0  # null when Shopify did not run it (THROTTLED)
-        self.ledger.settle(cost.get("throttleStatus"), max(0.0, booked - charged))
+        self.ledger.settle(cost.get("throttleStatus"), booked, max(0.0, booked - charged))
         super().settle(key, cost, booked)
 
     def wait_after_throttle(self, requested):
@@ -138,12 +140,15 @@ class SharedCostBucket(CostBucket):
 class MemoryLedger:
     """The shared ledger of one process (what the PostgreSQL ledger does across
     processes, with the same arithmetic): points available, refilled at the restore
-    rate up to the maximum since they were last counted."""
+    rate up to the maximum since they were last counted, and the points booked by
+    requests in flight. Shopify's figure in an answer predates the requests still in
+    flight: it is believed only less their points."""
 
     def __init__(self, clock):
         self._clock = clock
         self._lock = threading.Lock()
         self._state = None  # (maximum, available, rate, counted_at)
+        self._in_flight = 0.0
 
     def _refilled(self):
         maximum, available, rate, at = self._state
@@ -152,6 +157,9 @@ class MemoryLedger:
 
     def reserve(self, points):
         with self._lock:
+            if self._state is not None and self._clock() - self._state[3] > IDLE_SECONDS:
+                self._in_flight = 0.0  # an answer that never came: nothing is in flight after this long
+            self._in_flight += points
             if self._state is None:
                 return 0.0
             maximum, available, rate, now = self._refilled()
@@ -159,18 +167,20 @@ class MemoryLedger:
             self._state = (maximum, available, rate, now)
             return max(0.0, -available / rate) if rate > 0 else 0.0
 
-    def settle(self, status, refund):
+    def settle(self, status, booked, refund):
         with self._lock:
+            self._in_flight = max(0.0, self._in_flight - booked)
             if self._state is None:
                 if status:
-                    self._state = (float(status["maximumAvailable"]), float(status["currentlyAvailable"]),
+                    self._state = (float(status["maximumAvailable"]),
+                                   float(status["currentlyAvailable"]) - self._in_flight,
                                    float(status["restoreRate"]), self._clock())
                 return
             maximum, available, rate, now = self._refilled()
             available = min(maximum, available + refund)
             if status:
                 maximum, rate = float(status["maximumAvailable"]), float(status["restoreRate"])
-                available = min(available, float(status["currentlyAvailable"]))
+                available = min(available, float(status["currentlyAvailable"]) - self._in_flight)
             self._state = (maximum, available, rate, now)
 
     @property
