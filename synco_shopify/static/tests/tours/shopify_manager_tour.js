@@ -3,6 +3,7 @@ import {
     clickTab,
     expectRows,
     openShopifyOrders,
+    openStore,
     ROW,
     ROW_IS,
     STATE,
@@ -23,21 +24,7 @@ registry.category("web_tour.tours").add("synco_shopify_manager_tour", {
             ...clickTab("filter_eligible", "Eligible", expected.eligible_before, ROW_IS.eligible),
 
             // -- change a rule -----------------------------------------------------------------
-            {
-                content: "Open Configuration",
-                trigger: ".o_menu_sections button:contains(Configuration)",
-                run: "click",
-            },
-            {
-                content: "Open Stores",
-                trigger: ".o-dropdown--menu [data-menu-xmlid='synco_shopify.menu_shopify_stores']",
-                run: "click",
-            },
-            {
-                content: "Open the store",
-                trigger: ".o_list_view .o_data_row td[name=name]:contains(Test store)",
-                run: "click",
-            },
+            ...openStore("Test store"),
             {
                 content: "Open its order rules",
                 trigger: ".o_notebook .nav-link:contains(Order rules)",

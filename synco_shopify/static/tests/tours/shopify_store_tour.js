@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { openShopifyOrders, openStore } from "@synco_shopify/../tests/tours/synco_tour_steps";
 
 /**
  * A Shopify Manager opens the store: its shop domain and API address are read-only to
@@ -10,35 +11,8 @@ registry.category("web_tour.tours").add("synco_shopify_store_tour", {
     steps: () => {
         const expected = odoo.syncoExpected || {};
         return [
-            {
-                content: "Open the apps menu",
-                trigger: ".o_navbar_apps_menu button:enabled",
-                run: "click",
-            },
-            {
-                content: "Open the Shopify app",
-                trigger: ".o_app[data-menu-xmlid='synco_shopify.menu_shopify_root']",
-                run: "click",
-            },
-            {
-                content: "The app opened on its Orders (the menu bar is the app's now)",
-                trigger: ".o_breadcrumb:contains(Shopify Orders)",
-            },
-            {
-                content: "Open Configuration",
-                trigger: ".o_menu_sections button:contains(Configuration)",
-                run: "click",
-            },
-            {
-                content: "Open Stores",
-                trigger: ".o-dropdown--menu [data-menu-xmlid='synco_shopify.menu_shopify_stores']",
-                run: "click",
-            },
-            {
-                content: "Open the store",
-                trigger: ".o_list_view .o_data_row td[name=name]:contains(Test store)",
-                run: "click",
-            },
+            ...openShopifyOrders(),
+            ...openStore("Test store"),
             {
                 content: "The shop domain is shown, not editable",
                 trigger: `.o_form_view div[name=shop_domain].o_readonly_modifier:contains(${expected.domain})`,

@@ -42,6 +42,27 @@ export function openShopifyOrders() {
     ];
 }
 
+/** From the Shopify app: Configuration > Stores > the store named ``name``. */
+export function openStore(name) {
+    return [
+        {
+            content: "Open Configuration",
+            trigger: ".o_menu_sections button:contains(Configuration)",
+            run: "click",
+        },
+        {
+            content: "Open Stores",
+            trigger: ".o-dropdown--menu [data-menu-xmlid='synco_shopify.menu_shopify_stores']",
+            run: "click",
+        },
+        {
+            content: "Open the store",
+            trigger: `.o_list_view .o_data_row td[name=name]:contains(${name})`,
+            run: "click",
+        },
+    ];
+}
+
 /** The list shows exactly ``count`` rows, each matching ``rowIs``. */
 export function expectRows(count, rowIs = "", content = "") {
     const steps = [
