@@ -71,3 +71,26 @@ fresh_db() {
   fi
   odoo_bin -d "$db" -i synco_shopify --stop-after-init --no-http --log-level=warn "$@"
 }
+
+# require_free_ports PORT...: refuse to start when something already listens there.
+require_free_ports() {
+  local port
+  for port in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "ERROR: port $port is already in use on 127.0.0.1 (another demo or soak still running?)." >&2
+      return 1
+    fi
+  done
+}
+
+# wait_for_simulator PID LOG: until the simulator started as PID says its address in LOG.
+wait_for_simulator() {
+  local pid=$1 log=$2
+  for _ in $(seq 1 100); do
+    grep -q "http://" "$log" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.2
+  done
+  echo "ERROR: the simulator did not start within 20 s (see $log)" >&2
+  return 1
+}

@@ -54,24 +54,14 @@ bash tools/setup.sh
 source tools/common.sh
 ensure_postgres
 mkdir -p var
-for port in "$SIM_PORT" "$HTTP_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "ERROR: port $port is already in use on 127.0.0.1 (another demo still running?)." >&2
-    echo "       Stop it, or set SYNCO_SIM_PORT / SYNCO_DEMO_PORT." >&2
-    exit 1
-  fi
-done
+require_free_ports "$SIM_PORT" "$HTTP_PORT" || { echo "       Stop it, or set SYNCO_SIM_PORT / SYNCO_DEMO_PORT." >&2; exit 1; }
 
 say "starting the Shopify simulator on 127.0.0.1:$SIM_PORT ($SIM_ORDERS orders)"
 "$PY" -m shopify_simulator --host 127.0.0.1 --port "$SIM_PORT" --orders "$SIM_ORDERS" --seed 7 \
   --token "$SIM_TOKEN" --plan standard --webhook-secret "$SIM_WEBHOOK_SECRET" > var/simulator.log 2>&1 &
 sim_pid=$!
 trap 'kill $sim_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  grep -q "http://" var/simulator.log 2>/dev/null && break
-  kill -0 $sim_pid 2>/dev/null || { cat var/simulator.log >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_simulator "$sim_pid" var/simulator.log || exit 1
 
 say "fresh demo database $DB"
 fresh_db "$DB"

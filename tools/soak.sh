@@ -25,11 +25,7 @@ bash tools/setup.sh
 source tools/common.sh
 ensure_postgres
 mkdir -p var
-for port in "$SIM_PORT" "$HTTP_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "ERROR: port $port is already in use on 127.0.0.1" >&2; exit 1
-  fi
-done
+require_free_ports "$SIM_PORT" "$HTTP_PORT" || exit 1
 
 # The shop holds more orders than the soak syncs: some are test or cancelled orders, or
 # have nothing left to book; the soak takes the first $ORDERS eligible ones.
@@ -48,11 +44,7 @@ cleanup() {
   kill "$sim_pid" 2>/dev/null || true
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q "http://" var/soak-simulator.log 2>/dev/null && break
-  kill -0 $sim_pid 2>/dev/null || { cat var/soak-simulator.log >&2; exit 1; }
-  sleep 0.2
-done
+wait_for_simulator "$sim_pid" var/soak-simulator.log || exit 1
 
 say "fresh database $DB"
 fresh_db "$DB"
