@@ -481,6 +481,29 @@ class ShopifyStore(models.Model):
         """What Shopify (or the address) answered, on the store's form, where the
         administrator who can fix it looks."""
         self.sudo().write({"connection_state": "error", "connection_message": str(error)})
+        self._notify_store_errors()
+
+    def _clear_connection_error(self):
+        """A call Shopify answered: the error recorded on the store (and its banner above
+        the orders list) is over. Written only when there is one, so that a catch-up
+        does not rewrite every store at every run."""
+        failing = self.sudo().filtered(lambda s: s.connection_state == "error")
+        if failing:
+            failing.write({"connection_state": "ok", "connection_message": _(
+                "Shopify answered again on %s.", fields.Datetime.to_string(fields.Datetime.now()))})
+            failing._notify_store_errors()
+
+    @api.model
+    def connection_errors(self):
+        """For the banner above the Shopify Orders list: the stores (of the user's
+        companies) whose last call to Shopify failed, with what Shopify answered."""
+        stores = self.search([("connection_state", "=", "error")])
+        return [{"id": s.id, "name": s.name, "message": s.sudo().connection_message} for s in stores]
+
+    def _notify_store_errors(self):
+        """Open orders lists show or drop the banner without a reload (Odoo's bus)."""
+        self.env.ref("synco_shopify.group_shopify_user").sudo()._bus_send(
+            "synco_shopify/orders_changed", {"store_ids": self.ids})
 
     def _shopify_error_notification(self, title, failed, next_action=None):
         return {

@@ -5,17 +5,19 @@ import { useDebounced } from "@web/core/utils/timing";
 import { listView } from "@web/views/list/list_view";
 import { ListController } from "@web/views/list/list_controller";
 import { ShopifyOrderTabs } from "./shopify_order_tabs";
+import { ShopifyStoreErrors } from "./shopify_store_errors";
 
 const RELOAD_DELAY = 300;
 
 /**
  * The Shopify Orders list reloads itself when a sync job changes orders: the server
  * sends "synco_shopify/orders_changed" to the Shopify users' group on Odoo's bus.
- * Above the table, tabs with counts filter it in one click (ShopifyOrderTabs).
+ * Above the table, tabs with counts filter it in one click (ShopifyOrderTabs), under a
+ * banner naming the stores Shopify refuses (ShopifyStoreErrors).
  */
 export class ShopifyOrderListController extends ListController {
     static template = "synco_shopify.OrderListView";
-    static components = { ...ListController.components, ShopifyOrderTabs };
+    static components = { ...ListController.components, ShopifyOrderTabs, ShopifyStoreErrors };
 
     setup() {
         super.setup(...arguments);
