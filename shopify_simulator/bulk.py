@@ -9,6 +9,7 @@ is still "after the parent" and keeps readers honest.
 """
 import json
 import threading
+import time
 
 from graphql import (
     FieldNode,
@@ -29,6 +30,12 @@ from .resolvers import Context
 MAX_CONNECTIONS = 5
 MAX_DEPTH = 2
 ACTIVE = ("CREATED", "RUNNING", "CANCELING")
+# How fast an export writes objects. The docs are silent on it (the guide only says that large
+# exports take a while and that groupObjects makes them slower), so this is the simulator's
+# choice: 10,000 orders with their lines (~57,000 objects) take about a minute, a 200-order
+# test shop about a second. Simulator(bulk_objects_per_second=...) changes it.
+OBJECTS_PER_SECOND = 1000.0
+PROGRESS_STEP = 0.2  # seconds between objectCount updates while RUNNING
 
 
 def _error(message, code="INVALID"):
@@ -168,8 +175,9 @@ def flatten(data, connections, group_objects):
 
 
 class BulkOperations:
-    def __init__(self, sim, clock, base_url):
+    def __init__(self, sim, clock, base_url, objects_per_second=OBJECTS_PER_SECOND):
         self._sim = sim
+        self._rate = objects_per_second  # None or 0: an export completes as soon as it is computed
         self._clock = clock
         self._base_url = base_url  # callable: the server's URL once started
         self._lock = threading.Lock()
@@ -197,6 +205,8 @@ class BulkOperations:
         connections, errors = check_shape(prepared.schema, prepared.document)
         if errors:
             return None, errors
+        # Bulk guide: from 2026-01 up to five bulk queries at a time per shop and app; before, one
+        # (plus one bulk mutation, which the simulator does not run).
         limit = 5 if version >= "2026-01" else 1
         with self._lock:
             running = [op for op in self._ops.values() if op["status"] in ACTIVE]
@@ -239,6 +249,9 @@ class BulkOperations:
                 self._update(gid, status="CANCELED", completedAt=self._clock.iso())
                 return
             lines = flatten(data, connections, group_objects)
+            if not self._write_slowly(gid, len(lines), cancelled):
+                self._update(gid, status="CANCELED", completedAt=self._clock.iso())
+                return
             body = "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in lines).encode()
             self._files[number] = body
             self._update(
@@ -251,6 +264,21 @@ class BulkOperations:
         except Exception as crash:  # a crash must end the operation, never leave it RUNNING
             self._update(gid, status="FAILED", errorCode="INTERNAL_SERVER_ERROR",
                          completedAt=self._clock.iso(), _errors=[repr(crash)])
+
+    def _write_slowly(self, gid, total, cancelled):
+        """Stay RUNNING for the time writing ``total`` objects takes, objectCount growing as
+        Shopify's does while it writes; False when canceled meanwhile."""
+        if not self._rate:
+            return True
+        duration = total / self._rate
+        started = time.monotonic()  # not the shop clock, which a test may set back
+        while True:
+            elapsed = time.monotonic() - started
+            if elapsed >= duration:
+                return True
+            self._update(gid, objectCount=str(int(total * elapsed / duration)))
+            if cancelled.wait(min(PROGRESS_STEP, duration - elapsed)):
+                return False
 
     def cancel(self, gid):
         with self._lock:

@@ -5,7 +5,7 @@ import threading
 from . import schema as schemas
 from .auth import Auth
 from .bucket import SHOP_PLANS, LeakyBucket
-from .bulk import BulkOperations
+from .bulk import OBJECTS_PER_SECOND, BulkOperations
 from .clock import Clock
 from .faults import Faults
 from .gateway import Gateway
@@ -38,12 +38,14 @@ class Simulator:
     instead of generating ``orders`` orders from ``seed``. Webhooks are signed with
     ``client_secret`` (the app's secret, as Shopify does) or else ``webhook_secret``; retries wait
     Shopify's 4 hours times ``webhook_retry_scale``; a receiver has ``webhook_timeout`` s to answer.
+    A bulk export stays RUNNING one second per ``bulk_objects_per_second`` objects it writes.
     """
 
     def __init__(self, orders=200, seed=1, token="shpat_test", plan="standard", taxes_included=False,
                  scenario=None, client_id=None, client_secret=None, token_ttl=86400,
                  shop="synco-demo.myshopify.com", host="127.0.0.1", port=0, now=None, currency="USD",
-                 webhook_secret=None, webhook_retry_scale=0.001, webhook_timeout=5.0):
+                 webhook_secret=None, webhook_retry_scale=0.001, webhook_timeout=5.0,
+                 bulk_objects_per_second=OBJECTS_PER_SECOND):
         require_loopback(host)
         if client_secret and webhook_secret and client_secret != webhook_secret:
             raise ValueError("Shopify signs webhooks with the app's client secret: give client_secret or "
@@ -58,7 +60,7 @@ class Simulator:
         self.store = ShopStore(_shop_data(seed, orders, taxes_included, scenario, now, shop, currency), self.clock)
         self.metafields = Metafields(self.clock, self._owner_exists)
         self.lifecycle = LifecycleState()
-        self.bulk = BulkOperations(self, self.clock, lambda: self.base_url)
+        self.bulk = BulkOperations(self, self.clock, lambda: self.base_url, bulk_objects_per_second)
         self.auth = Auth(token, client_id, client_secret, token_ttl)
         self.bucket = LeakyBucket(plan)
         # The shop says the plan its rate limit comes from (a scenario file keeps its own).
@@ -69,6 +71,7 @@ class Simulator:
                                  shop_domain=self.store.shop.get("myshopifyDomain") or shop)
         self._server = None
         self._thread = None
+        self._order_of = {}  # refund / fulfillment id -> order id (_within_order)
 
     # -- lifecycle ---------------------------------------------------------------
     def start(self):
@@ -151,14 +154,33 @@ class Simulator:
         if gid == self.store.shop.get("id"):
             return self.store.shop
         return (self.store.node(gid) or self.metafields.node(gid) or self.bulk.get(gid)
-                or self.webhooks.subscriptions.get(gid) or self._refund(gid))
+                or self.webhooks.subscriptions.get(gid) or self._refund(gid)
+                or self._fulfillment(gid))
 
     def _refund(self, gid):
         """Refund implements Node: ``nodes(ids:)`` reaches a refund by its id, as Shopify's does."""
-        if not gid.startswith("gid://shopify/Refund/"):
+        return self._within_order(gid, "Refund", "refunds")
+
+    def _fulfillment(self, gid):
+        """Fulfillment implements Node too (what a bulk export of orders reads its lines by)."""
+        return self._within_order(gid, "Fulfillment", "fulfillments")
+
+    def _within_order(self, gid, type_name, key):
+        """The refund or fulfillment ``gid`` of the order that holds it now. The index maps ids to
+        order ids only (orders are replaced whole when they change) and is rebuilt on a miss, so a
+        refund or shipment made since is found, and a scan per id is not paid by 10,000 orders."""
+        if not gid.startswith(f"gid://shopify/{type_name}/"):
             return None
-        return next((refund for order in self.store.objects("Order") for refund in order.get("refunds") or ()
-                     if refund.get("id") == gid), None)
+        for rebuild in (False, True):
+            if rebuild:
+                self._order_of = {child["id"]: order["id"] for order in self.store.objects("Order")
+                                  for name in ("refunds", "fulfillments") for child in order.get(name) or ()
+                                  if child.get("id")}
+            order = self.store.node(self._order_of.get(gid, ""))
+            found = next((child for child in (order or {}).get(key) or () if child.get("id") == gid), None)
+            if found is not None:
+                return found
+        return None
 
     # -- an order's life after checkout: real GraphQL mutations (lifecycle/api.py) ---------------
     def refund(self, order_gid, lines=(), shipping=None, amount=None, when=None, **options):
