@@ -6,6 +6,7 @@ from . import shopify_store_payments
 from . import shopify_webhook_delivery
 from . import shopify_order
 from . import shopify_order_jobs
+from . import shopify_order_prefetch
 from . import shopify_order_display
 from . import shopify_order_update
 from . import shopify_gateway_mapping
@@ -21,3 +22,4 @@ from . import account_move_line
 from . import account_move
 from . import account_payment
 from . import stock_picking
+from . import queue_job

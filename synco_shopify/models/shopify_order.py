@@ -277,11 +277,18 @@ class ShopifyOrder(models.Model):
         return self.payment_ids._get_records_action(name=_("Payments"))
 
     def action_retry_writeback(self):
+        """Send the pending Odoo IDs now, while the user waits (a few metafieldsSet calls);
+        what Shopify refuses, or why it could not be reached, stays on each order."""
+        from ..shopify.api.errors import ShopifyError
+
         self.check_access("read")
         self = self.sudo()
         for store in self.store_id:
-            self.env["shopify.order.sync"]._write_back(
-                store, self.filtered(lambda o: o.store_id == store and o.writeback_state == "pending"))
+            try:
+                self.env["shopify.order.writeback"]._write_back(
+                    store, self.filtered(lambda o: o.store_id == store and o.writeback_state == "pending"))
+            except ShopifyError:
+                continue  # recorded on the orders by the write-back
         return True
 
     def action_open_odoo_record(self):

@@ -15,6 +15,10 @@ JOB_STATUSES = [
 ]
 
 
+# The jobs that run before a batch's sync job (models/shopify_order_prefetch.py).
+PREFETCH_STAGES = ("_job_prefetch", "_job_prefetch_bulk")
+
+
 class ShopifyOrder(models.Model):
     _inherit = "shopify.order"
 
@@ -31,10 +35,18 @@ class ShopifyOrder(models.Model):
         for order in self:
             order.eligibility_shown = order.sync_state in ("not_synced", "failed") and not order.odoo_record_ref
 
-    @api.depends("job_id.state", "job_id.retry")
+    @api.depends("job_id.state", "job_id.retry", "job_id.dependency_ids.state")
     def _compute_job_status(self):
         for order in self:
             job = order.job_id
+            while job.state == "wait_dependencies":
+                # Waiting for its own first stages only (the prefetch, then a bulk export):
+                # the batch's work has begun, and says so as they do. Waiting for another
+                # batch's sync is "Waiting in line".
+                stages = job.dependency_ids
+                if not stages or not all(dep.method_name in PREFETCH_STAGES for dep in stages):
+                    break
+                job = stages.sorted("id")[:1]
             if job.state in ("pending", "enqueued"):
                 # Back to pending after a Shopify hiccup (RetryableJobError): it runs again later.
                 order.job_status = "retry" if job.retry else "queued"

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from odoo import _, api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.queue_job.delay import chain
+from odoo.addons.queue_job.delay import chain, group
 from odoo.addons.queue_job.exception import RetryableJobError
 
+from ..services.order_writeback import WRITEBACK_LIMIT
 from ..shopify.api.errors import ShopifyError, ShopifyUnavailable, Throttled
 
 # Orders per job: one Shopify request fetches them all and two write them back.
@@ -17,6 +18,9 @@ BATCH_SIZE = 50
 PRIORITY_CLICK = 1
 PRIORITY_BULK = 10
 PRIORITY_CATCH_UP = 20
+# Short jobs (a metafieldsSet per 25 orders): ahead of bulk batches, so that Shopify
+# names the Odoo records while a long bulk sync still runs.
+PRIORITY_WRITE_BACK = 5
 # A clash with a parallel sync resolves once that sync commits; a clash that comes back
 # this many times is not one (a duplicate in the data): the order fails instead.
 MAX_DEFERRALS = 5
@@ -125,28 +129,43 @@ class ShopifyOrder(models.Model):
         (left - with_documents).write({"sync_state": "not_synced"})
 
     def _enqueue_batches(self, priority, eta=None, attempt=0):
-        """One job per BATCH_SIZE orders of a store, oldest orders first. Where the store
-        posts invoices, the batches are chained (each waits for the one before): two
-        workers running batches side by side would number a later batch's invoices
-        before an earlier one's."""
+        """Per BATCH_SIZE orders of a store, oldest orders first, two chained jobs: the
+        prefetch (Shopify's answers and the shared records, models/shopify_order_prefetch.py),
+        then the sync (the documents). Above the bulk threshold, one bulk export runs
+        before all of them. Where the store posts invoices, the batches are chained too
+        (each waits for the one before): two workers running batches side by side would
+        number a later batch's invoices before an earlier one's.
+
+        An order's job is its sync job: In Progress while it waits, runs, or is retried."""
+        from ..shopify.api.orders_api import BULK_THRESHOLD
+
         for store in self.store_id:
             orders = self.filtered(lambda o: o.store_id == store)._sorted_for_booking()
-            delayables = []
+            stages = []
             for start in range(0, len(orders), BATCH_SIZE):
                 batch = orders[start:start + BATCH_SIZE]
-                delayables.append((batch, batch.delayable(
+                names = ", ".join(batch[:5].mapped("name")) + ("…" if len(batch) > 5 else "")
+                options = {"channel": "root.synco", "priority": priority, "eta": eta}
+                stages.append((batch,
+                               batch.delayable(**options, description=_("Fetch Shopify orders %s", names))
+                               ._job_prefetch(),
+                               batch.delayable(**options, description=_("Sync Shopify orders %s", names))
+                               ._job_sync(attempt)))
+            first = []
+            if len(orders) >= BULK_THRESHOLD and not attempt:
+                first = [orders.delayable(
                     channel="root.synco", priority=priority, eta=eta,
-                    description=_("Sync Shopify orders %s", ", ".join(batch[:5].mapped("name"))
-                                  + ("…" if len(batch) > 5 else "")),
-                )._job_sync(attempt)))
-            if store.invoice_mode == "posted" and len(delayables) > 1:
-                chain(*(delayable for _batch, delayable in delayables)).delay()
+                    description=_("Export %s Shopify orders in bulk", len(orders)))._job_prefetch_bulk()]
+            if store.invoice_mode == "posted":
+                chain(*first, *(job for _batch, prefetch, sync in stages for job in (prefetch, sync))).delay()
+            elif first:
+                chain(*first, group(*(chain(prefetch, sync) for _batch, prefetch, sync in stages))).delay()
             else:
-                for _batch, delayable in delayables:
-                    delayable.delay()
-            for batch, delayable in delayables:
+                for _batch, prefetch, sync in stages:
+                    chain(prefetch, sync).delay()
+            for batch, _prefetch, sync in stages:
                 batch.write({"sync_state": "in_progress", "sync_error": False,
-                             "job_id": delayable._generated_job.db_record().id})
+                             "job_id": sync._generated_job.db_record().id})
         self._notify_list()
 
     def _notify_enqueued(self, queued, skipped):
@@ -231,7 +250,7 @@ class ShopifyOrder(models.Model):
             raise RetryableJobError(str(exc), seconds=60) from None
         except ShopifyError as exc:
             # Nothing will change by retrying: say so on every order of the batch.
-            self.filtered(lambda o: o.sync_state == "in_progress")._mark_failed(str(exc))
+            self._of_this_job().filtered(lambda o: o.sync_state == "in_progress")._mark_failed(str(exc))
             self._notify_list()
             return _("Shopify refused: %s", exc)
         deferred = summary["deferred"]
@@ -245,9 +264,10 @@ class ShopifyOrder(models.Model):
             # new job, a few seconds later, runs in a transaction that sees it.
             deferred._enqueue_batches(self.job_id[:1].priority or PRIORITY_BULK,
                                       eta=random.randint(3, 10), attempt=attempt + 1)
-        # Orders another worker held are left as they are; anything still "in progress"
-        # here (and not re-queued) was not reached and goes back to the list.
-        (self - deferred)._release_in_progress()
+        # Orders another worker held are left as they are; anything of this job still "in
+        # progress" here (and not re-queued) was not reached and goes back to the list.
+        # (Its queue.job turning Done would release them too: models/queue_job.py.)
+        (self._of_this_job() - deferred)._release_in_progress()
         self._notify_list()
         # The sync may count updates itself; if not, an order with documents before the
         # job that is Synced after it was updated.
@@ -261,6 +281,37 @@ class ShopifyOrder(models.Model):
                  synced=synced, updated=updated, failed=summary["failed"], skipped=summary["skipped"],
                  deferred=len(deferred))
 
+    def _job_write_back(self):
+        """Job body: write back the Odoo IDs the store of self still lacks: whichever of
+        its orders are pending when it runs, not only self (the job absorbed the orders
+        of the syncs that found it waiting). Passing Shopify trouble retries the job
+        later; any other refusal stays on the orders (pending, with Shopify's reason)."""
+        store = self.exists().store_id.sudo()
+        if not store:
+            return _("Nothing to write back: the orders are gone.")
+        Writeback = self.env["shopify.order.writeback"].sudo()
+        orders = self.sudo().search(Writeback._pending_domain(store), order="id", limit=WRITEBACK_LIMIT + 1)
+        try:
+            written, refused = Writeback._write_back(store, orders[:WRITEBACK_LIMIT])
+        except PASSING_ERRORS as exc:
+            raise RetryableJobError(str(exc), seconds=60) from None
+        except ShopifyError as exc:
+            return _("Write-back of %(store)s refused: %(error)s", store=store.name, error=exc)
+        store._clear_connection_error()
+        if len(orders) > WRITEBACK_LIMIT:
+            # This job has started: the store's identity key makes a new one.
+            orders[WRITEBACK_LIMIT:]._enqueue_write_back()
+        if written or refused:
+            orders._notify_list()
+        return _("%(written)s written, %(refused)s refused", written=written, refused=refused)
+
+    def _of_this_job(self):
+        """The orders of self whose job is the one running (queue_job puts its uuid in the
+        context): an order of the batch queued again since, by another job, is that job's
+        to settle. Called outside a job, every order of self."""
+        uuid = self.env.context.get("job_uuid")
+        return self.filtered(lambda o: o.job_id.uuid == uuid) if uuid else self
+
     def _notify_list(self):
         """Tell every Shopify user's open list to reload (Odoo's bus)."""
         self.env.ref("synco_shopify.group_shopify_user").sudo()._bus_send(
@@ -268,46 +319,57 @@ class ShopifyOrder(models.Model):
 
     @api.model
     def _cron_catch_up(self):
-        """Scheduled action: refresh headers of every store; sync the eligible new
-        orders of stores that ask for it; retry pending write-backs."""
+        """Scheduled action: it only queues. Each store's catch-up (headers, then the
+        eligible new orders of stores that ask for it) is a job of its own, so a store
+        with bad credentials fails alone; so is each store's write-back of the Odoo IDs
+        Shopify still lacks."""
         for store in self.env["shopify.store"].search([]):
             store.with_delay(channel="root.synco", priority=PRIORITY_CATCH_UP,
                              identity_key=f"synco-catch-up-{store.id}",
                              description=_("Catch up Shopify orders of %s", store.name))._job_catch_up()
         # The orders' bookkeeping is the integration's, whoever the cron runs as.
-        self.sudo()._retry_pending_writebacks()
-        self.sudo()._release_orders_of_dead_jobs()
+        Order = self.sudo()
+        pending = Order.search([("writeback_state", "=", "pending"), ("odoo_record_ref", "!=", False),
+                                ("sync_state", "!=", "in_progress")])
+        pending._enqueue_write_back()
+        Order._settle_orders_of_dead_jobs()
         return True
 
     @api.model
-    def _release_orders_of_dead_jobs(self):
-        """A job that failed on something unexpected (or was cancelled by hand) rolled
-        back its own work: its orders are not in progress any more; say why. The batches
-        chained after a failed one run all the same: its orders will be booked later
-        anyway, and theirs should not wait for a person to requeue it."""
-        blocked = self.env["queue.job"].sudo().search([
-            ("state", "=", "wait_dependencies"), ("channel", "=", "root.synco"),
-            ("dependency_ids.state", "=", "failed")])
-        blocked.write({"state": "pending"})
+    def _settle_orders_of_dead_jobs(self):
+        """What the database trigger of models/queue_job.py cannot do when queue_job's
+        runner fails a job found dead in raw SQL (the orders themselves follow at once):
+        tell the lists, and let the batches chained after it run. Also a safety net for
+        any state change made behind the ORM's back (a job edited in SQL by hand)."""
+        failed_jobs = self.env["queue.job"].sudo().search([
+            ("state", "=", "failed"), ("model_name", "=", "shopify.order"),
+            ("dependent_ids.state", "=", "wait_dependencies")])
+        for job in failed_jobs:
+            job._synco_let_chained_through()
         stuck = self.search([("sync_state", "=", "in_progress"),
-                             ("job_id.state", "in", ("failed", "cancelled", "done"))])
-        for order in stuck:
-            job = order.job_id
-            if job.state == "done":
-                order._release_in_progress()
-            else:
-                order._mark_failed(_("The sync job %(state)s: %(reason)s", state=job.state,
-                                     reason=job.exc_message or _("cancelled")))
+                             "|", ("job_id", "=", False), ("job_id.state", "in", ("failed", "cancelled", "done"))])
+        for job in stuck.job_id:
+            job._synco_settle_orders(stuck.filtered(lambda o: o.job_id == job))
+        # A job deleted by hand left its orders without one.
+        stuck.filtered(lambda o: not o.job_id)._release_in_progress()
 
-    @api.model
-    def _retry_pending_writebacks(self):
-        """Write-backs Shopify refused or missed are sent again until they succeed;
-        metafieldsSet is an upsert, so a repeat cannot duplicate anything."""
-        # A changed order keeps its documents, and so the Odoo ID Shopify should carry.
-        pending = self.search([("writeback_state", "=", "pending"), ("sync_state", "in", ("synced", "changed"))])
-        for store in pending.store_id:
-            self.env["shopify.order.sync"]._write_back(store, pending.filtered(lambda o: o.store_id == store))
+    # -- write-back of custom.odoo_id -------------------------------------------------------------
+    def _enqueue_write_back(self):
+        """Queue the write-back of the Odoo IDs of self: one job per store. The sync calls
+        this in its own transaction, so the job exists only if the sync commits, and runs
+        only once the documents it names are committed.
 
+        A store's job has an identity key: while one is waiting (pending, enqueued, or
+        waiting for dependencies: queue_job's Job.job_record_with_same_identity_key), no
+        other is made, and that one writes back whatever is pending in the store when it
+        runs, not only the orders it was queued for. Once it has started, a new one is
+        queued. An order committed just after the waiting job read the store (a few
+        milliseconds between this call and the sync's commit) is picked up by the
+        scheduled catch-up, which queues the write-back of every pending order."""
+        for store in self.store_id:
+            self.filtered(lambda o: o.store_id == store).with_delay(
+                channel="root.synco", priority=PRIORITY_WRITE_BACK, identity_key=f"synco-write-back-{store.id}",
+                description=_("Write Odoo IDs back to Shopify for %s", store.name))._job_write_back()
 
 class ShopifyStore(models.Model):
     _inherit = "shopify.store"
@@ -324,6 +386,7 @@ class ShopifyStore(models.Model):
             # will. Said on the store, where they look; the next catch-up tries again.
             self._record_connection_error(exc)
             return _("Catch-up of %(store)s stopped: %(error)s", store=self.name, error=exc)
+        self._clear_connection_error()
         Order = self.env["shopify.order"].sudo()
         todo = changed = Order
         if self.auto_sync:
@@ -340,4 +403,3 @@ class ShopifyStore(models.Model):
             _("1 order queued,") if len(todo) == 1 else _("%s orders queued,", len(todo)),
             _("1 update queued.") if len(changed) == 1 else _("%s updates queued.", len(changed)),
         ])
-

@@ -1,2 +1,3 @@
 from . import order_import
 from . import order_sync
+from . import order_writeback

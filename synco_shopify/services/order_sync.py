@@ -7,19 +7,15 @@ indexes on the links make a duplicate impossible even if that lock were bypassed
 """
 import hashlib
 import json
-import logging
 
 from psycopg2 import errors as pg_errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..shopify.api.errors import ShopifyError
 from ..shopify.reading.order_types import OrderDataError
 from .order_import import naive_utc
 from .order_writer import OrderWriter, TotalsMismatch
-
-_logger = logging.getLogger(__name__)
 
 QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True, "mail_auto_subscribe_no_notify": True}
 
@@ -27,6 +23,10 @@ QUIET = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": Tr
 # with the message. Anything else (Shopify unreachable, a bug) propagates, so that a
 # job retries it or the user sees it.
 ORDER_ERRORS = (OrderDataError, UserError, ValidationError, TotalsMismatch)
+# A parallel sync making the same record: PostgreSQL refused the duplicate, or the two
+# transactions waited for each other (a deadlock) and PostgreSQL rolled this one back. The
+# order's savepoint is rolled back and the order tried again later, never the whole job.
+CLASHES = (pg_errors.UniqueViolation, pg_errors.DeadlockDetected)
 
 
 # What a sync did with one order.
@@ -54,22 +54,33 @@ class ShopifyOrderSync(models.AbstractModel):
     @api.model
     def _sync_store_batch(self, store, orders):
         summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
-        # Skipped: held by another worker right now, or already synced (and unchanged).
-        # Oldest first: the documents are created, and the invoices numbered, in this order.
-        todo = self._lock(orders._sorted_for_booking()).filtered(lambda o: o.sync_state != "synced")
-        summary["skipped"] = len(orders) - len(todo)
-        if not todo:
-            return summary
         if not store.shop_timezone:
+            todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
             todo._mark_failed(_(
                 "Store %s has not been connected yet: click Test connection, so that Odoo knows the "
                 "shop's currency and time zone (invoices and payments are dated in it).", store.name))
             summary[FAILED] = len(todo)
+            summary["skipped"] = len(orders) - len(todo)
             return summary
-        from ..shopify.api import orders_api
+        # Shopify first, with no lock held: the prefetch job's payloads, else a fetch now.
+        # Only then are the orders locked and their documents written (a short transaction).
+        candidates = orders.filtered(lambda o: o.sync_state != "synced")
+        payloads = candidates._prefetched_payloads()
+        missing = [gid for gid in candidates.mapped("shopify_gid") if gid not in payloads]
+        if missing:
+            from ..shopify.api import orders_api
 
-        client = store._shopify_client()
-        payloads = {p["id"]: p for p in orders_api.fetch_orders(client, todo.mapped("shopify_gid"))}
+            payloads.update((p["id"], p) for p in orders_api.fetch_orders(store._shopify_client(), missing))
+        # Skipped: held by another worker right now, or already synced (and unchanged).
+        # Oldest first: the documents are created, and the invoices numbered, in this order.
+        # (An order that turned unsynced only now was not asked of Shopify: left to a later sync.)
+        asked = set(candidates.mapped("shopify_gid"))
+        todo = self._lock(orders._sorted_for_booking()).filtered(
+            lambda o: o.sync_state != "synced" and o.shopify_gid in asked)
+        summary["skipped"] = len(orders) - len(todo)
+        todo._clear_prefetched()
+        if not todo:
+            return summary
         # Imported documents need no field-by-field tracking or "created" notes: Shopify
         # holds their history. This halves the work Odoo does per document.
         writer = OrderWriter(self.with_company(store.company_id).with_context(**QUIET).env, store)
@@ -95,7 +106,9 @@ class ShopifyOrderSync(models.AbstractModel):
                 summary[DEFERRED] |= order
             else:
                 summary[outcome] += 1
-        self._write_back(store, todo.filtered(lambda o: o.writeback_state == "pending"), client)
+        # custom.odoo_id is written by a job of its own, queued in this transaction: it runs
+        # only once the documents are committed, and a rolled-back sync never queues it.
+        todo.filtered(lambda o: o.writeback_state == "pending")._enqueue_write_back()
         return summary
 
     def _sync_together(self, orders, payloads, writer):
@@ -115,7 +128,7 @@ class ShopifyOrderSync(models.AbstractModel):
                 created = writer.write_documents([p for p, _s, _pl in prepared]) if prepared else []
                 for (p, shopify_order, payload), documents in zip(prepared, created):
                     self._mark_synced(p.record, shopify_order, payload, documents, p.life, writer)
-        except ORDER_ERRORS + (pg_errors.UniqueViolation,):
+        except ORDER_ERRORS + CLASHES:
             writer.forget()
             writer.history = []  # the whole batch was rolled back
             return None
@@ -131,7 +144,7 @@ class ShopifyOrderSync(models.AbstractModel):
                 if life.empty:
                     return self._nothing_to_do(order, shopify_order, payload, life, writer), None
                 return SYNCED, (writer.prepare(order, plan, life), shopify_order, payload)
-        except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
+        except ORDER_ERRORS + CLASHES as exc:
             return self._outcome_of_error(order, exc, writer), None
 
     @api.model
@@ -157,7 +170,7 @@ class ShopifyOrderSync(models.AbstractModel):
                 documents = writer.write(order, plan, life)
                 self._mark_synced(order, shopify_order, payload, documents, life, writer)
             return SYNCED
-        except ORDER_ERRORS + (pg_errors.UniqueViolation,) as exc:
+        except ORDER_ERRORS + CLASHES as exc:
             return self._outcome_of_error(order, exc, writer)
 
     def _nothing_to_do(self, order, shopify_order, payload, life, writer):
@@ -178,7 +191,7 @@ class ShopifyOrderSync(models.AbstractModel):
         the order's own problem (failed, with the message)."""
         writer.forget()  # records it found or made may be gone with the savepoint
         writer.history = [h for h in writer.history if h["order_id"] != order.id]
-        if isinstance(exc, pg_errors.UniqueViolation):
+        if isinstance(exc, CLASHES):
             return DEFERRED
         order._mark_failed(str(exc.args[0] if exc.args else exc))
         return FAILED
@@ -262,33 +275,6 @@ class ShopifyOrderSync(models.AbstractModel):
             lines.append(life.waiting)
         return {"order_id": order.id, "summary": "\n".join(lines), "user_id": self.env.uid,
                 "move_ids": [Command.set(documents["moves"].ids)], "payment_ids": [Command.set(payments.ids)]}
-
-    # -- write-back ---------------------------------------------------------------------------
-    @api.model
-    def _write_back(self, store, orders, client=None):
-        """Sets custom.odoo_id on Shopify, 25 orders per call. A failure leaves the
-        orders Synced with their write-back pending, for the next attempt."""
-        if not orders:
-            return
-        from ..shopify.api import orders_api
-
-        client = client or store._shopify_client()
-        pairs = [(o.shopify_gid, o.odoo_record_ref) for o in orders if o.odoo_record_ref]
-        try:
-            results = orders_api.set_odoo_ids(client, pairs)
-        except ShopifyError as exc:
-            orders.write({"writeback_error": str(exc)})
-            _logger.warning("Shopify write-back of %d orders postponed: %s", len(orders), exc)
-            return
-        by_gid = {o.shopify_gid: o for o in orders}
-        for gid, error in results.items():
-            order = by_gid[gid]
-            if error:
-                order.writeback_error = str(error)
-            else:
-                # What Shopify's metafield now says, as the list would read it next time.
-                order.write({"writeback_state": "done", "writeback_error": False,
-                             "shopify_odoo_ref": order.odoo_record_ref})
 
 
 def _shopify_figures(shopify_order):

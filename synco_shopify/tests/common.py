@@ -4,10 +4,15 @@ Each test class starts its own simulator on a free loopback port, seeded with th
 orders the class needs, and connects a store of the test company to it.
 """
 import threading
+import traceback
 
 from odoo import Command, api
 from odoo.orm.utils import SUPERUSER_ID
 from odoo.tests import TransactionCase
+
+from odoo.addons.queue_job.controllers.main import RunJobController
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
 
 from shopify_simulator import Simulator
 
@@ -90,6 +95,65 @@ class SyncoCase(TransactionCase):
         client = cls.store._shopify_client()
         search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in orders)
         return list(orders_api.iter_order_headers(client, search))
+
+    def run_write_backs(self):
+        """Run the queued write-back jobs: the sync no longer writes custom.odoo_id itself."""
+        return run_write_backs(self.env)
+
+
+def run_job(env, job_record):
+    """Perform a stored job as queue_job's controller does (minus HTTP and commits)."""
+    job = Job.load(env, job_record.uuid)
+    job.set_started()
+    job.store()
+    with env.cr.savepoint():
+        job.perform()
+    job.set_done()
+    job.store()
+    env.flush_all()
+    job.enqueue_waiting()  # the jobs chained after it may run now
+    env.flush_all()
+    return job
+
+
+def run_job_to_outcome(env, job_record):
+    """Perform a stored job as queue_job's controller (RunJobController._runjob) does,
+    its failures included, minus HTTP and commits: the job's work is rolled back (a
+    savepoint here, the transaction there), then the job is postponed (RetryableJobError)
+    or stored failed with the exception's message, as the controller stores it."""
+    job = Job.load(env, job_record.uuid)
+    job.set_started()
+    job.store()
+    try:
+        with env.cr.savepoint():
+            job.perform()
+    except RetryableJobError as err:
+        env.invalidate_all()
+        job.postpone(result=str(err), seconds=err.seconds)
+        job.set_pending(reset_retry=False)
+        job.store()
+    except Exception as exc:  # noqa: BLE001 - what the controller catches
+        env.invalidate_all()
+        job.set_failed(**RunJobController._get_failure_values(job, traceback.format_exc(), exc))
+        job.store()
+    else:
+        job.set_done()
+        job.store()
+        env.flush_all()
+        job.enqueue_waiting()
+    env.flush_all()
+    env.invalidate_all()
+    return job
+
+
+def run_write_backs(env):
+    """Run the write-back jobs queued (custom.odoo_id), whatever their eta, as the runner
+    would (a job Shopify made wait is postponed, pending); returns them."""
+    jobs = env["queue.job"].search([("method_name", "=", "_job_write_back"), ("state", "=", "pending")],
+                                   order="id")
+    for job in jobs:
+        run_job_to_outcome(env, job)
+    return jobs
 
 
 def sync_concurrently(registry, order_id, workers=2):

@@ -11,22 +11,7 @@ from odoo.tests import tagged
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import Job
 
-from .common import SyncoCase
-
-
-def run_job(env, job_record):
-    """Perform a stored job as queue_job's controller does (minus HTTP and commits)."""
-    job = Job.load(env, job_record.uuid)
-    job.set_started()
-    job.store()
-    with env.cr.savepoint():
-        job.perform()
-    job.set_done()
-    job.store()
-    env.flush_all()
-    job.enqueue_waiting()  # the jobs chained after it may run now
-    env.flush_all()
-    return job
+from .common import TOKEN, SyncoCase, run_job, run_job_to_outcome
 
 
 def run_queue(env, channel="root.synco"):
@@ -62,9 +47,18 @@ class TestJobs(SyncoCase):
         job = order.job_id
         self.assertEqual(job.channel, "root.synco")
         self.assertEqual(job.priority, 1)
+        # The sync job waits for its prefetch (Shopify's answers and the shared records),
+        # which is queued: so is the order.
+        self.assertEqual(job.state, "wait_dependencies")
+        prefetch = job.dependency_ids
+        self.assertEqual((prefetch.method_name, prefetch.state, prefetch.priority, prefetch.channel),
+                         ("_job_prefetch", "pending", 1, "root.synco"))
+        self.assertEqual(order.job_status, "queued")
+        run_job(self.env, prefetch)
         self.assertEqual(job.state, "pending")
-        self.assertEqual(order.job_state, "pending")
+        self.sim.reset_stats()
         run_job(self.env, job)
+        self.assertFalse(self.sim.stats["by_operation"].get("OrdersFull"), "the sync job fetched nothing")
         self.assertEqual(order.sync_state, "synced", order.sync_error)
         self.assertEqual(job.state, "done")
         self.assertTrue(order.odoo_record_ref)
@@ -157,30 +151,78 @@ class TestJobs(SyncoCase):
         for order in orders - paid:
             self.assertIn("Payment status is", order.ineligible_reason)
 
-    def test_import_wizard_exports_large_ranges_with_a_bulk_operation(self):
-        from odoo.addons.synco_shopify.wizards import order_import_wizard
+    # -- the job's state is the orders' ------------------------------------------------------------
+    def _failing_job(self, orders):
+        """Queue ``orders`` and make their job fail as queue_job fails it: Shopify answers
+        5xx to every call, the job is retried until its last try, then stored failed by
+        the controller's failure path with FailedJobError's message."""
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "1")
+        orders.action_enqueue_sync()
+        job = orders.job_id
+        run_prefetch(self.env, job)
+        job.max_retries = 1
+        stale(orders)
+        self.sim.faults.inject("http_5xx", fraction=1.0)
+        run_job_to_outcome(self.env, job)
+        self.sim.faults.clear()
+        return job
 
-        wizard = self.env["shopify.order.import.wizard"].create({
-            "store_id": self.store.id,
-            "date_from": fields.Date.today() - timedelta(days=365),
-            "date_to": fields.Date.today(),
-        })
-        threshold = order_import_wizard.BULK_THRESHOLD
-        order_import_wizard.BULK_THRESHOLD = 10
-        self.addCleanup(setattr, order_import_wizard, "BULK_THRESHOLD", threshold)
-        self.sim.reset_stats()
-        wizard.action_import()
-        self.assertIn("BulkRunQuery", self.sim.stats["by_operation"])
-        self.assertEqual(self.env["shopify.order"].search_count([("store_id", "=", self.store.id)]),
-                         len(self.sim.data.orders))
+    def test_a_failed_job_fails_its_orders_in_the_same_transaction_and_a_requeue_resumes_them(self):
+        orders = self.list_orders(self.pick("source_web", 2, exclude=unpaid_ids(self.sim)))
+        job = self._failing_job(orders)
+        self.assertEqual(job.state, "failed")
+        self.assertIn("Max. retries (1) reached", job.exc_message)
+        self.assertEqual(set(orders.mapped("sync_state")), {"failed"})
+        self.assertIn("Max. retries (1) reached", orders[0].sync_error)
+        self.assertEqual(order_job_status(orders), {"failed"})
+        # A person requeues the job (queue_job's Requeue button): its orders are In Progress again.
+        job.requeue()
+        self.assertEqual(job.state, "pending")
+        self.assertEqual(set(orders.mapped("sync_state")), {"in_progress"})
+        self.assertEqual(orders.mapped("sync_error"), [False, False])
+        self.assertEqual(order_job_status(orders), {"queued"})
+        run_job(self.env, job)
+        self.assertEqual(set(orders.mapped("sync_state")), {"synced"}, orders.mapped("sync_error"))
+        self.assertEqual(order_job_status(orders), {False})
 
-    def test_orders_of_a_job_that_died_are_released_with_its_reason(self):
+    def test_a_cancelled_job_gives_its_orders_back(self):
+        stored, synced = self.pick("source_web", 2, exclude=unpaid_ids(self.sim))
+        fresh, changed = self.list_orders([stored]), self.list_orders([synced])
+        changed._sync_now()
+        changed.sudo().sync_state = "changed"  # Shopify changed it since (as the header import marks it)
+        (fresh | changed).action_enqueue_sync()
+        self.assertEqual(set((fresh | changed).mapped("sync_state")), {"in_progress"})
+        (fresh | changed).job_id.button_cancelled()
+        self.assertEqual((fresh.sync_state, changed.sync_state), ("not_synced", "changed"))
+        self.assertEqual(order_job_status(fresh | changed), {"cancelled"})
+
+    def test_a_job_deleted_while_waiting_gives_its_orders_back(self):
+        order = self.list_orders(self.pick("source_web"))
+        order.action_enqueue_sync()
+        order.job_id.unlink()
+        self.assertEqual((order.sync_state, order.job_status), ("not_synced", False))
+
+    def test_a_job_found_dead_too_often_fails_its_orders_at_the_next_catch_up(self):
+        """The one state change queue_job makes in raw SQL across In Progress: its runner's
+        requeue of dead jobs fails a job whose retries are spent. The query run here is
+        the runner's own."""
+        from odoo.addons.queue_job.jobrunner.runner import Database
+
         orders = self.list_orders(self.pick("source_web", 2))
         orders.action_enqueue_sync()
-        orders.job_id.write({"state": "failed", "exc_message": "MemoryError: worker killed"})
+        job = orders.job_id
+        self.env.flush_all()  # the runner's statement runs on what is in the database
+        # Its worker was killed while running it, again and again: started, no lock held.
+        self.env.cr.execute("UPDATE queue_job SET state = 'started', retry = 6, max_retries = 5, "
+                            "date_enqueued = now() at time zone 'utc' - interval '1 minute' WHERE id = %s", [job.id])
+        self.env.cr.execute(Database._query_requeue_dead_jobs(None))
+        self.env.invalidate_all()
+        self.assertEqual((job.state, job.exc_name), ("failed", "JobFoundDead"))
+        # In the runner's own statement (a trigger): never In Progress beside a failed job.
+        self.assertEqual(set(orders.mapped("sync_state")), {"failed"})
+        self.assertIn("Job found dead", orders[0].sync_error)
         self.env["shopify.order"]._cron_catch_up()
         self.assertEqual(set(orders.mapped("sync_state")), {"failed"})
-        self.assertIn("worker killed", orders[0].sync_error)
 
     # -- invoice numbers follow the invoice dates ------------------------------------------------
     def test_bulk_sync_books_oldest_first_in_batches_that_wait_for_each_other(self):
@@ -196,15 +238,17 @@ class TestJobs(SyncoCase):
             active_model="shopify.order", active_ids=orders.ids).run()
         jobs = orders.job_id
         self.assertEqual(len(jobs), 3)
-        first = jobs.filtered(lambda j: j.state == "pending")
-        self.assertEqual(len(first), 1, "one batch may run; the others wait for it")
-        self.assertEqual(set((jobs - first).mapped("state")), {"wait_dependencies"})
+        self.assertEqual(set(jobs.mapped("state")), {"wait_dependencies"})
+        # One batch may run (its prefetch, then its sync); the others wait for it.
+        first = self.env["queue.job"].search([("channel", "=", "root.synco"), ("state", "=", "pending")])
+        self.assertEqual((len(first), first.method_name), (1, "_job_prefetch"))
         oldest = sorted(orders, key=lambda o: (o.processed_at, o.number))[:2]
         self.assertEqual(set(first.records.ids), {o.id for o in oldest})
+        self.assertEqual(order_job_status(first.records), {"queued"})
         self.assertEqual(order_job_status(orders - first.records), {"waiting"})
 
         ran = run_queue(self.env)
-        self.assertEqual(len(ran), 3)
+        self.assertEqual(len(ran.filtered(lambda j: j.method_name == "_job_sync")), 3)
         self.assertEqual(set(orders.mapped("sync_state")), {"synced"}, orders.mapped("sync_error"))
         invoices = orders.invoice_ids.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted")
         self.assertEqual(len(invoices), 6)
@@ -309,11 +353,15 @@ class TestJobs(SyncoCase):
         order = self.list_orders(self.pick("shipping_tax"))
         order.action_enqueue_sync()
         self.assertEqual(order.job_status, "queued")
+        run_prefetch(self.env, order.job_id)
+        order.invalidate_recordset(["job_status"])
+        self.assertEqual(order.job_status, "queued")
         # Shopify throttled the job: queue_job put it back, to run again later.
         order.job_id.write({"retry": 1, "eta": fields.Datetime.now() + timedelta(minutes=1)})
         order.invalidate_recordset(["job_status"])
         self.assertEqual(order.job_status, "retry")
         order.job_id.write({"retry": 0, "eta": False})
+        stale(order)
         self.store.access_token = "shpat_revoked"
         run_job(self.env, order.job_id)
         order.invalidate_recordset(["job_status"])
@@ -329,21 +377,109 @@ class TestJobs(SyncoCase):
 
         self.patch(shopify_order_jobs, "BATCH_SIZE", 1)
         orders = self.list_orders(self.pick("source_web", 2, exclude=unpaid_ids(self.sim)))
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "1")
         orders.action_enqueue_sync()
+        oldest = orders._sorted_for_booking()[0]
+        run_prefetch(self.env, oldest.job_id)
         first = orders.job_id.filtered(lambda j: j.state == "pending")
         second = orders.job_id - first
+        self.assertEqual(first.records, oldest)
         self.assertEqual(second.state, "wait_dependencies")
-        first.write({"state": "failed", "exc_message": "MemoryError: worker killed"})
-        self.env["shopify.order"]._cron_catch_up()
-        self.assertEqual(second.state, "pending")
+        first.max_retries = 1
+        stale(oldest)
+        self.sim.faults.inject("http_5xx", fraction=1.0)
+        run_job_to_outcome(self.env, first)
+        self.sim.faults.clear()
+        self.assertEqual(first.state, "failed")
+        # The next batch (its prefetch, chained after the failed sync) is let through by the
+        # failure itself, not by a cron.
+        self.assertEqual(second.dependency_ids.state, "pending", "let through by the failure itself")
         self.assertEqual(first.records.sync_state, "failed")
         self.assertEqual(second.records.sync_state, "in_progress")
+        run_queue(self.env)
+        self.assertEqual(second.records.sync_state, "synced", second.records.sync_error)
 
+    # -- the write-back of custom.odoo_id, a job of its own ------------------------------------------
+    def write_back_jobs(self):
+        return self.env["queue.job"].search([("method_name", "=", "_job_write_back")])
+
+    def test_the_write_back_is_a_job_queued_by_the_sync_once_per_store(self):
+        first, second = (self.list_orders(self.pick("source_web")) for _i in range(2))
+        first.action_enqueue_sync()
+        second.action_enqueue_sync()
+        self.sim.reset_stats()
+        run_job(self.env, first.job_id)
+        self.assertEqual(first.sync_state, "synced", first.sync_error)
+        self.assertFalse(self.sim.stats["by_operation"].get("SetOdooIds"), "the sync sends no metafield")
+        self.assertIsNone(self.sim.metafield(first.shopify_gid, "custom", "odoo_id"))
+        job = self.write_back_jobs()
+        self.assertEqual((len(job), job.state, job.channel), (1, "pending", "root.synco"))
+        # A second sync while that job waits adds its order to it, not a second job.
+        run_job(self.env, second.job_id)
+        self.assertEqual(self.write_back_jobs(), job)
+        self.assertEqual(job.records, first, "queued for the first order only")
+        run_job(self.env, job)
+        for order in first | second:
+            self.assertEqual(order.writeback_state, "done")
+            self.assertEqual(self.sim.metafield(order.shopify_gid, "custom", "odoo_id")["value"], order.odoo_record_ref)
+        self.assertEqual(self.sim.stats["by_operation"]["SetOdooIds"], 1, "both in one metafieldsSet call")
+
+    def test_a_rolled_back_sync_queues_no_write_back_and_writes_no_metafield(self):
+        order = self.list_orders(self.pick("source_web"))
+        self.sim.reset_stats()
+        with self.assertRaises(InterruptedError), self.env.cr.savepoint():
+            order._sync_now()
+            self.assertEqual((order.sync_state, order.writeback_state), ("synced", "pending"))
+            self.assertEqual(len(self.write_back_jobs()), 1)
+            raise InterruptedError("the sync's transaction rolls back")
+        self.env.invalidate_all()
+        self.assertEqual(order.sync_state, "not_synced")
+        self.assertFalse(self.write_back_jobs())
+        self.assertFalse(self.sim.stats["by_operation"].get("SetOdooIds"))
+        self.assertIsNone(self.sim.metafield(order.shopify_gid, "custom", "odoo_id"))
+
+    def test_a_write_back_job_retries_passing_trouble_and_leaves_refusals_on_the_orders(self):
+        self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "1")
+        orders = self.list_orders(self.pick("source_web", 2))
+        orders._sync_now()
+        job = self.write_back_jobs()
+        self.sim.faults.inject("http_5xx", fraction=1.0)
+        run_job_to_outcome(self.env, job)
+        self.sim.faults.clear()
+        self.assertEqual((job.state, job.retry), ("pending", 1), "postponed, to run again")
+        self.assertTrue(job.eta)
+        self.assertEqual(set(orders.mapped("writeback_state")), {"pending"})
+        # Shopify refuses the app (a revoked token): waiting will not help. The job is done,
+        # the reason is on each order, still pending.
+        self.store.access_token = "shpat_revoked"
+        run_job_to_outcome(self.env, job)
+        self.assertEqual(job.state, "done", (job.result, job.exc_info))
+        self.assertEqual(set(orders.mapped("writeback_state")), {"pending"})
+        self.assertIn("access token", orders[0].writeback_error)
+        self.assertNotIn("shpat_revoked", orders[0].writeback_error)
+        # The scheduled catch-up queues it again; this time it is written.
+        self.store.access_token = TOKEN
+        self.env["shopify.order"]._cron_catch_up()
+        self.run_write_backs()
+        self.assertEqual(set(orders.mapped("writeback_state")), {"done"})
+        self.assertFalse(any(orders.mapped("writeback_error")))
 
 def shop_day(order):
     """The day Shopify processed ``order``, in the shop's time zone (its invoice day)."""
     zone = ZoneInfo(order.store_id.shop_timezone)
     return order.processed_at.replace(tzinfo=timezone.utc).astimezone(zone).date()
+
+
+def run_prefetch(env, sync_jobs):
+    """Run the prefetch jobs the sync jobs wait for (their first stage)."""
+    for job in sync_jobs.dependency_ids.filtered(lambda j: j.method_name == "_job_prefetch" and j.state == "pending"):
+        run_job(env, job)
+
+
+def stale(orders):
+    """Makes the prefetched payloads too old to be booked: the sync job fetches again
+    (and meets whatever Shopify answers now)."""
+    orders.sudo().write({"fetched_at": fields.Datetime.now() - timedelta(hours=7)})
 
 
 def order_job_status(orders):

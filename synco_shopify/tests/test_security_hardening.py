@@ -26,7 +26,7 @@ from odoo.addons.queue_job.job import Job
 
 from shopify_simulator import Simulator
 
-from .common import TOKEN, SyncoCase
+from .common import TOKEN, SyncoCase, run_write_backs
 
 USER = "synco_shopify.group_shopify_user"
 MANAGER = "synco_shopify.group_shopify_manager"
@@ -393,6 +393,8 @@ class TestSecurityHardening(HttpCase, SyncoCase):
         self.assertEqual(order.job_id.user_id, self.user_a)
         Job.load(self.env, order.job_id.uuid).perform()
         self.assertEqual(order.sync_state, "synced", order.sync_error)
+        # The write-back job the sync queued (as the integration) writes custom.odoo_id.
+        self.assertEqual(len(run_write_backs(self.env)), 1)
         self.assertTrue(order.sale_order_id and order.writeback_state == "done")
 
     # -- 7. no synchronous sync over RPC -----------------------------------------------------

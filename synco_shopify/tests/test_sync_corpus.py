@@ -142,6 +142,8 @@ class TestSyncCorpus(SyncoCase):
             # A sale order alone holds the sale as sold; its refunds are booked once invoiced.
             self.assertIn("Shopify says", order.comparison_html)
             self.assertNotIn("table-danger", order.comparison_html, "every compared figure agrees")
+        # custom.odoo_id is written by the write-back job the sync queued, once it committed.
+        self.run_write_backs()
         self.assertEqual(order.writeback_state, "done", (order.writeback_error, order.odoo_record_ref, so.name))
         metafield = self.sim.metafield(order.shopify_gid, "custom", "odoo_id")
         self.assertEqual(metafield and metafield["value"], order.odoo_record_ref)
