@@ -1,4 +1,5 @@
-"""Imports Shopify order headers into the Shopify Orders list, page by page.
+"""Imports Shopify order headers into the Shopify Orders list, page by page (or from a
+bulk export: models/shopify_order_import_run.py).
 
 Headers come before any sync: the list shows every order of the store, with its
 eligibility, before anything is created in Odoo.
@@ -14,6 +15,9 @@ from ..shopify.reading.order import parse_header
 _logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250
+# Above this many orders, a Shopify bulk export (queued jobs) reads them rather than pages:
+# it is not subject to the rate limit and runs on Shopify's side.
+BULK_THRESHOLD = 2000
 
 
 class ShopifyOrderImport(models.AbstractModel):
@@ -21,21 +25,39 @@ class ShopifyOrderImport(models.AbstractModel):
     _description = "Shopify order header import"
 
     @api.model
-    def _import_headers(self, store, query, *, bulk=False):
-        """Upserts the headers that match a Shopify search query; returns the count."""
+    def _import_headers(self, store, query, *, progress=None):
+        """Upserts the headers that match a Shopify search query, page by page; returns the
+        count of orders new or changed. ``progress(read, imported)`` after each page."""
+        return self._import_payloads(store, self._header_pages(store, query), progress)[1]
+
+    @api.model
+    def _header_pages(self, store, query):
         from ..shopify.api import orders_api
 
-        client = store._shopify_client()
-        if bulk:
-            from ..shopify.api import bulk as bulk_api
+        return orders_api.iter_order_headers(store._shopify_client(), query, page_size=PAGE_SIZE)
 
-            pages = _chunks(bulk_api.export_order_headers(client, query), PAGE_SIZE)
-        else:
-            pages = _chunks(orders_api.iter_order_headers(client, query, page_size=PAGE_SIZE), PAGE_SIZE)
-        count = 0
-        for page in pages:
-            count += len(self._upsert_page(store, page))
-        return count
+    @api.model
+    def _import_payloads(self, store, payloads, progress=None):
+        """Upserts header payloads (a page reader's, or a bulk export's lines) PAGE_SIZE at a
+        time; returns (read, new or changed)."""
+        read = imported = 0
+        for page in _chunks(payloads, PAGE_SIZE):
+            imported += len(self._upsert_page(store, page))
+            read += len(page)
+            if progress:
+                progress(read, imported)
+            # A history of 100,000 orders goes through one transaction: the cache of the
+            # pages written is dropped, not kept to the end.
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return read, imported
+
+    @api.model
+    def _count(self, store, query, *, interactive=False):
+        """Shopify's count of the orders matching ``query`` (None: every order)."""
+        counted = store._shopify_client(interactive=interactive).execute(
+            "OrdersCount", {"query": query})["ordersCount"]
+        return counted["count"] if counted else 0
 
     @api.model
     def _upsert_page(self, store, payloads):
@@ -157,13 +179,27 @@ class ShopifyOrderImport(models.AbstractModel):
     @api.model
     def _catch_up(self, store):
         """Headers updated since the last catch-up, re-reading an overlap because
-        Shopify's search index can lag behind its writes."""
+        Shopify's search index can lag behind its writes; returns the count of
+        headers new or changed.
+
+        A store's first catch-up reads its whole history: past BULK_THRESHOLD orders that
+        is a bulk export, queued as jobs (shopify.order.import.run, shown on the store),
+        and this returns 0 at once; the import sets the watermark when it is done. Until
+        then the catch-ups of the store leave it to that import."""
         start = store.headers_synced_until
         now = fields.Datetime.now()
         query = None
         if start:
             since = start - timedelta(minutes=store.catchup_overlap_minutes or 0)
             query = f"updated_at:>='{since.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
+        else:
+            Run = self.env["shopify.order.import.run"]
+            if Run._running_for(store):
+                return 0
+            total = self._count(store, None)
+            if total > BULK_THRESHOLD:
+                Run._queue(store, None, total, bulk=True, kind="catch_up", caught_up_at=now)
+                return 0
         count = self._import_headers(store, query)
         store.headers_synced_until = now
         return count

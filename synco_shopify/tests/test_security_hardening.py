@@ -486,7 +486,8 @@ class TestSecurityHardening(HttpCase, SyncoCase):
                 "name": "Two pages", "shop_domain": "two-pages.myshopify.com", "api_base_url": sim.base_url,
                 "access_token": TOKEN, "company_id": self.company.id})
             self.env["ir.config_parameter"].sudo().set_param("synco_shopify.max_retry_seconds", "1")
-            sim.faults.inject("http_5xx", count=10_000, status=503, skip=1)
+            # The count of a first catch-up (OrdersCount) and the first page pass.
+            sim.faults.inject("http_5xx", count=10_000, status=503, skip=2)
             result, error = self.rpc(self.manager, "shopify.store", "action_catch_up", [store.id],
                                      route="call_button")
             stats = sim.stats
