@@ -2,7 +2,7 @@
 ODOO_PATH ?= /opt/odoo
 export ODOO_PATH
 
-.PHONY: setup test demo bench soak clean
+.PHONY: setup test demo bench soak scale clean
 setup:
 	@bash tools/setup.sh
 
@@ -18,6 +18,10 @@ bench:
 # 1,000 orders through the real job runner, Shopify faulted, a worker killed: figures.
 soak:
 	@bash tools/soak.sh
+
+# The same orders on one Odoo server, then on two sharing one database: throughput, duplicates, THROTTLED.
+scale:
+	@bash tools/scale.sh
 
 clean:
 	rm -rf .venv .cache

@@ -7,6 +7,8 @@ What it prints, and what each figure must be:
   lost (0): orders neither synced nor failed with a message once the runner settled
   stuck In Progress (0), metafields written / synced (100%)
   orders re-queued for clashes, job re-runs (retries and dead-job requeues), wall time
+  Shopify during the sync: requests and THROTTLED answers (their share), cost points per
+  order, and orders/s against the budget's ceiling (restore rate / actual cost per order)
 """
 import os
 import re
@@ -44,6 +46,8 @@ def main():
     if len(ids) < args.orders:
         raise SystemExit(f"only {len(ids)} eligible orders; the shop needs more")
     sim.faults(args.fault_rate)
+    # The figures are the sync's: the store setup's import is not counted.
+    sim.reset_stats()
     start = time.monotonic()
     odoo.call("shopify.order", "action_enqueue_sync", ids)
     killed = None
@@ -51,17 +55,18 @@ def main():
         states = _states(odoo, ids)
         settled = states.get("synced", 0) + states.get("failed", 0)
         if killed is None and args.odoo_pid and settled >= args.kill_at * len(ids):
-            killed = _kill_a_busy_worker(args.odoo_pid)
+            killed = _kill_a_busy_worker(args.odoo_pid, odoo)
             print(f"{time.monotonic() - start:6.1f} s: SIGKILL to worker {killed} ({settled} orders settled)")
         if not states.get("in_progress") and not _jobs_left(odoo):
             break
         time.sleep(2)
     wall = time.monotonic() - start
+    sync_stats = sim.stats()
     # What a merchant's scheduler does next: the catch-up retries the write-backs that
     # Shopify refused (faults off: the soak measures the sync, not the last retry).
     sim.clear_faults()
     _run_catch_up(odoo)
-    _report(odoo, sim, ids, wall, killed)
+    _report(odoo, sim, ids, wall, killed, sync_stats)
 
 
 class Simulator:
@@ -69,7 +74,9 @@ class Simulator:
         self.url, self.token = url.rstrip("/"), token
 
     def faults(self, rate):
-        requests.delete(f"{self.url}/__simulator__/faults", timeout=10)
+        requests.delete(f"{self.url}/__simulator__/faults", timeout=10).raise_for_status()
+        if not rate:
+            return
         for kind, share in FAULT_MIX.items():
             params = {"retry_after": 1} if kind == "http_429" else {"delay": 0.5} if kind == "slow" else {}
             requests.post(f"{self.url}/__simulator__/faults", timeout=10,
@@ -83,6 +90,16 @@ class Simulator:
 
     def stats(self):
         return requests.get(f"{self.url}/__simulator__/stats", timeout=10).json()
+
+    def reset_stats(self):
+        requests.post(f"{self.url}/__simulator__/stats/reset", timeout=10).raise_for_status()
+
+    def throttle_status(self):
+        """The bucket as Shopify reports it (maximumAvailable, restoreRate): asked, not assumed."""
+        answer = requests.post(f"{self.url}/admin/api/2026-10/graphql.json", timeout=30,
+                               headers={"X-Shopify-Access-Token": self.token},
+                               json={"query": "{ shop { id } }"}).json()
+        return answer["extensions"]["cost"]["throttleStatus"]
 
     def odoo_ids(self, gids):
         """custom.odoo_id of each order, read from Shopify's side."""
@@ -111,10 +128,21 @@ def _jobs_left(odoo):
                                                                     "wait_dependencies"))])
 
 
-def _kill_a_busy_worker(main_pid):
-    """SIGKILL to a worker of the prefork server that is running something now (the one
-    with the most CPU time in the last half second)."""
+def _kill_a_busy_worker(main_pid, odoo=None):
+    """SIGKILL to a worker of the prefork server that is running a sync job now (queue_job
+    keeps the worker's pid on the started job); without one, the worker with the most CPU
+    time in the last half second."""
     workers = [int(pid) for pid in os.popen(f"pgrep -P {main_pid}").read().split()]
+    if odoo is not None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            running = odoo.call("queue.job", "search_read", [("state", "=", "started"), ("method_name", "=", "_job_sync")],
+                                fields=["worker_pid"])
+            pids = [job["worker_pid"] for job in running if job["worker_pid"] in workers]
+            if pids:
+                os.kill(pids[0], signal.SIGKILL)
+                return pids[0]
+            time.sleep(0.2)
     before = {pid: _cpu(pid) for pid in workers}
     time.sleep(0.5)
     busy = max(workers, key=lambda pid: _cpu(pid) - before[pid])
@@ -145,19 +173,18 @@ def _duplicates(odoo, model, groupby, domain):
     return sum(g["__count"] - 1 for g in groups)
 
 
-def _report(odoo, sim, ids, wall, killed):
-    orders = odoo.call("shopify.order", "read", ids, ["shopify_gid", "sync_state", "sync_error",
-                                                        "odoo_record_ref", "writeback_state"])
-    states = _states(odoo, ids)
-    synced = [o for o in orders if o["sync_state"] in ("synced", "changed")]
-    on_shopify = sim.odoo_ids([o["shopify_gid"] for o in synced])
-    written = sum(1 for o in synced if on_shopify.get(o["shopify_gid"]) == o["odoo_record_ref"])
+def count_duplicates(odoo, ids):
+    """Odoo documents made twice for one Shopify source: orders, invoices and credit notes, payments."""
     scope = [("shopify_order_id", "in", ids)]
-    duplicates = (_duplicates(odoo, "sale.order", ["shopify_order_id"], scope)
-                  + _duplicates(odoo, "account.move", ["shopify_order_id", "shopify_source_gid", "move_type"],
-                                [*scope, ("state", "!=", "cancel")])
-                  + _duplicates(odoo, "account.payment", ["shopify_order_id", "shopify_transaction_gid"],
-                                [*scope, ("state", "!=", "canceled")]))
+    return (_duplicates(odoo, "sale.order", ["shopify_order_id"], scope)
+            + _duplicates(odoo, "account.move", ["shopify_order_id", "shopify_source_gid", "move_type"],
+                          [*scope, ("state", "!=", "cancel")])
+            + _duplicates(odoo, "account.payment", ["shopify_order_id", "shopify_transaction_gid"],
+                          [*scope, ("state", "!=", "canceled")]))
+
+
+def job_figures(odoo):
+    """Orders re-queued for clashes with a parallel job, re-runs of sync jobs, sync jobs."""
     jobs = odoo.call("queue.job", "search_read", [("channel", "=", "root.synco"), ("method_name", "=", "_job_sync")],
                      fields=["func_string", "retry", "state"])
     # "shopify.order(1, 2, 3)._job_sync(1)": the orders of the job, and its attempt (a
@@ -167,7 +194,52 @@ def _report(odoo, sim, ids, wall, killed):
         found = JOB.search(job["func_string"] or "")
         if found and found["attempt"] and int(found["attempt"]) > 0:
             requeued += len([i for i in found["ids"].split(",") if i.strip()])
-    reruns = sum(j["retry"] or 0 for j in jobs)
+    # queue_job counts every run in `retry` (1 for a job that ran once); a dead job's requeue
+    # adds one more for the run that never finished.
+    reruns = sum(max(0, (j["retry"] or 0) - 1) for j in jobs)
+    return requeued, reruns, len(jobs)
+
+
+def budget_figures(stats, status, orders, wall):
+    """What the sync asked of Shopify's bucket, and the throughput the bucket allows."""
+    calls = stats.get("graphql_requests") or 0
+    throttled = stats.get("throttled") or 0
+    cost = (stats.get("cost_actual") or 0) / max(1, orders)
+    restore, maximum = float(status["restoreRate"]), float(status["maximumAvailable"])
+    return {
+        "requests": calls, "throttled": throttled, "throttled_share": throttled / max(1, calls),
+        "requests_per_order": calls / max(1, orders), "cost_per_order": cost,
+        "requested_cost_per_order": (stats.get("cost_requested") or 0) / max(1, orders),
+        "orders_per_s": orders / wall, "restore_rate": restore,
+        # In the long run the bucket gives restoreRate points a second; a short run also
+        # spends the full bucket it started with, so its own ceiling is higher.
+        "ceiling": restore / cost if cost else None,
+        "ceiling_this_run": (maximum + restore * wall) / cost / wall if cost else None,
+    }
+
+
+def budget_lines(figures):
+    f = figures
+    lines = [f"Shopify during the sync: {f['requests']} requests ({f['requests_per_order']:.1f} per order), "
+             f"{f['throttled']} THROTTLED ({100 * f['throttled_share']:.2f}% of requests), "
+             f"{f['cost_per_order']:.1f} cost points per order (requested {f['requested_cost_per_order']:.1f})"]
+    if f["ceiling"]:
+        lines.append(f"throughput: {f['orders_per_s']:.2f} orders/s against restore rate / cost per order = "
+                     f"{f['restore_rate']:.0f}/{f['cost_per_order']:.1f} = {f['ceiling']:.2f} orders/s "
+                     f"({100 * f['orders_per_s'] / f['ceiling']:.0f}%); with the full bucket it started with, "
+                     f"this run's ceiling was {f['ceiling_this_run']:.2f} orders/s")
+    return lines
+
+
+def _report(odoo, sim, ids, wall, killed, sync_stats):
+    orders = odoo.call("shopify.order", "read", ids, ["shopify_gid", "sync_state", "sync_error",
+                                                        "odoo_record_ref", "writeback_state"])
+    states = _states(odoo, ids)
+    synced = [o for o in orders if o["sync_state"] in ("synced", "changed")]
+    on_shopify = sim.odoo_ids([o["shopify_gid"] for o in synced])
+    written = sum(1 for o in synced if on_shopify.get(o["shopify_gid"]) == o["odoo_record_ref"])
+    duplicates = count_duplicates(odoo, ids)
+    requeued, reruns, jobs = job_figures(odoo)
     stats = sim.stats()
     lost = states.get("not_synced", 0) + states.get("in_progress", 0)
     failed = [o for o in orders if o["sync_state"] == "failed"]
@@ -179,10 +251,12 @@ def _report(odoo, sim, ids, wall, killed):
     print(f"metafields written / synced: {written}/{len(synced)} "
           f"({100 * written / max(1, len(synced)):.1f}%)")
     print(f"orders re-queued for clashes: {requeued} ({100 * requeued / len(ids):.1f}%)")
-    print(f"job re-runs (retries and dead-job requeues): {reruns} over {len(jobs)} jobs")
+    print(f"job re-runs (retries and dead-job requeues): {reruns} over {jobs} sync jobs")
     print(f"worker killed: {killed or 'none'}")
     print(f"Shopify: {stats.get('requests')} requests, {stats.get('throttled')} THROTTLED, "
-          f"faults fired {stats.get('faults_by_kind')}")
+          f"faults fired {stats.get('faults_by_kind')} (the catch-up's included)")
+    for line in budget_lines(budget_figures(sync_stats, sim.throttle_status(), len(ids), wall)):
+        print(line)
     for order in failed[:10]:
         print(f"  failed: {order['sync_error']}")
 
