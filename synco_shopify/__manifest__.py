@@ -17,6 +17,7 @@
         "data/product_lifecycle_data.xml",
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
+        "views/order_preview_views.xml",  # before the order form, whose Preview button opens it
         "views/shopify_order_views.xml",
         "views/shopify_store_views.xml",
         "views/shopify_store_webhook_views.xml",

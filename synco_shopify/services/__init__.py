@@ -1,3 +1,4 @@
 from . import order_import
 from . import order_sync
 from . import order_writeback
+from . import order_preview

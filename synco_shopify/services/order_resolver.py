@@ -19,9 +19,11 @@ class OrderResolver:
         self.store = store
         self.company = store.company_id
         self._cache = {}
+        self._prefetched = None  # (field, value) -> product: prefetch_products, for previews
 
     def forget(self):
         self._cache.clear()
+        self._prefetched = None
 
     def _cached(self, key, compute):
         if key not in self._cache:
@@ -70,6 +72,11 @@ class OrderResolver:
             "account.account_payment_term_immediate", raise_if_not_found=False) or self.env["account.payment.term"])
 
     # -- partners ------------------------------------------------------------------------
+    # How a customer was found (``match_partner``), in the preview's words.
+    LINK, EMAIL, GUEST, COMPANY_LINK, BUYER_LINK, NEW, NOBODY = (
+        "Shopify customer link", "email", "store's guest customer", "Shopify company link",
+        "buyer's link (booked before company links)", "new", "nobody")
+
     def partner(self, plan):
         """(commercial partner, invoice address, delivery address).
 
@@ -81,32 +88,61 @@ class OrderResolver:
             partner = self._company_partner(plan)
             return (partner, self._address(partner, plan.billing_address, "invoice"),
                     self._address(partner, plan.shipping_address, "delivery"))
+        partner, link, how = self._find_customer(plan)
+        if how == self.NOBODY:
+            raise self._nobody()
+        if not partner:
+            partner = self.env["res.partner"].create(self._partner_values(plan))
+        if customer.kind == "customer" and not link:
+            self.env["shopify.customer.link"].create(
+                {"store_id": self.store.id, "customer_gid": customer.key, "partner_id": partner.id})
+        invoice = self._address(partner, plan.billing_address, "invoice")
+        delivery = self._address(partner, plan.shipping_address, "delivery")
+        return partner, invoice, delivery
+
+    def _nobody(self):
+        return UserError(_("The order names neither a customer nor an email: set a guest customer on the "
+                           "store to book such orders."))
+
+    def match_partner(self, plan):
+        """(partner or an empty recordset, how): whom ``partner`` would book the order on,
+        and found by what (one of the constants above), without making anything. NEW: it
+        would be created; NOBODY: the order names nobody and the store has no guest."""
+        if plan.customer.company:
+            company, _company_link, _buyer_link, how = self._find_company(plan)
+            return company, how
+        partner, _link, how = self._find_customer(plan)
+        return partner, how
+
+    def match_address(self, partner, address, kind):
+        """The partner (or child) ``partner`` would put on the document for ``address``; an
+        empty recordset when a new child would be made."""
+        if not address:
+            return partner
+        return self._find_address(partner, self._address_values(address), kind)
+
+    def _find_customer(self, plan):
+        """(partner, link, how) of a person's order: by the Shopify customer's link, then by
+        email; an order naming nobody takes the store's guest customer."""
+        customer = plan.customer
         Partner = self.env["res.partner"]
-        Link = self.env["shopify.customer.link"]
-        partner = Partner
-        link = Link
+        link = self.env["shopify.customer.link"]
         if customer.kind == "customer":
-            link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)], limit=1)
-            partner = link.partner_id
-        if not partner and customer.email:
+            link = link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)], limit=1)
+            if link.partner_id:
+                return link.partner_id, link, self.LINK
+        if customer.email:
             partner = Partner.search([
                 ("email_normalized", "=", customer.email.strip().lower()),
                 ("parent_id", "=", False),
                 ("company_id", "in", (False, self.company.id)),
             ], limit=1)
-        if not partner and customer.kind == "anonymous":
+            if partner:
+                return partner, link, self.EMAIL
+        if customer.kind == "anonymous":
             partner = self.store.guest_partner_id
-            if not partner:
-                raise UserError(_(
-                    "The order names neither a customer nor an email: set a guest customer on the "
-                    "store to book such orders."))
-        if not partner:
-            partner = Partner.create(self._partner_values(plan))
-        if customer.kind == "customer" and not link:
-            Link.create({"store_id": self.store.id, "customer_gid": customer.key, "partner_id": partner.id})
-        invoice = self._address(partner, plan.billing_address, "invoice")
-        delivery = self._address(partner, plan.shipping_address, "delivery")
-        return partner, invoice, delivery
+            return partner, link, (self.GUEST if partner else self.NOBODY)
+        return Partner, link, self.NEW
 
     def _company_partner(self, plan):
         """A B2B order: the customer is the company (Shopify's company id, linked like a
@@ -114,20 +150,7 @@ class OrderResolver:
         company partner; each buyer is found again by their own link (or email)."""
         customer = plan.customer
         Link = self.env["shopify.customer.link"]
-        company_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.company.key)],
-                                   limit=1)
-        buyer_link = Link
-        if customer.kind == "customer":
-            buyer_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)],
-                                     limit=1)
-        company = company_link.partner_id
-        legacy = buyer_link.partner_id
-        if not company and legacy.is_company and legacy.name == customer.company.name and not Link.search_count(
-                [("store_id", "=", self.store.id), ("partner_id", "=", legacy.id),
-                 ("customer_gid", "=like", "gid://shopify/Company/%")]):
-            # Booked before companies had links: the buyer's link led to this company (a
-            # buyer may buy for several companies: only the one of the same name, unlinked).
-            company = legacy
+        company, company_link, buyer_link, _how = self._find_company(plan)
         if not company:
             values = self._partner_values(plan)
             values.pop("child_ids", None)
@@ -147,6 +170,27 @@ class OrderResolver:
         if customer.kind == "customer" and not buyer_link:
             Link.create({"store_id": self.store.id, "customer_gid": customer.key, "partner_id": buyer.id})
         return company
+
+    def _find_company(self, plan):
+        """(company partner or empty, company link, buyer link, how) of a B2B order."""
+        customer = plan.customer
+        Link = self.env["shopify.customer.link"]
+        company_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.company.key)],
+                                   limit=1)
+        buyer_link = Link
+        if customer.kind == "customer":
+            buyer_link = Link.search([("store_id", "=", self.store.id), ("customer_gid", "=", customer.key)],
+                                     limit=1)
+        company = company_link.partner_id
+        how = self.COMPANY_LINK if company else self.NEW
+        legacy = buyer_link.partner_id
+        if not company and legacy.is_company and legacy.name == customer.company.name and not Link.search_count(
+                [("store_id", "=", self.store.id), ("partner_id", "=", legacy.id),
+                 ("customer_gid", "=like", "gid://shopify/Company/%")]):
+            # Booked before companies had links: the buyer's link led to this company (a
+            # buyer may buy for several companies: only the one of the same name, unlinked).
+            company, how = legacy, self.BUYER_LINK
+        return company, company_link, buyer_link, how
 
     def _partner_values(self, plan):
         customer = plan.customer
@@ -170,18 +214,20 @@ class OrderResolver:
         if not address:
             return partner
         values = self._address_values(address)
-        if all((partner[f].id if hasattr(partner[f], "id") else partner[f]) == v for f, v in values.items()):
-            return partner
-        existing = partner.child_ids.filtered(lambda c: c.type == kind and all(
-            (c[f].id if hasattr(c[f], "id") else c[f]) == v for f, v in values.items()))
-        if existing:
-            return existing[:1]
-        return self.env["res.partner"].create({
+        return self._find_address(partner, values, kind) or self.env["res.partner"].create({
             **values,
             "parent_id": partner.id,
             "type": kind,
             "name": address.name or partner.name,
         })
+
+    def _find_address(self, partner, values, kind):
+        """The partner itself when its own address is ``values``, else its child of that kind
+        and address (empty when there is none)."""
+        if all((partner[f].id if hasattr(partner[f], "id") else partner[f]) == v for f, v in values.items()):
+            return partner
+        return partner.child_ids.filtered(lambda c: c.type == kind and all(
+            (c[f].id if hasattr(c[f], "id") else c[f]) == v for f, v in values.items()))[:1]
 
     def _address_values(self, address):
         country = self._country(address.country_code)
@@ -219,16 +265,38 @@ class OrderResolver:
         "cash_rounding": "synco_shopify.product_cash_rounding",
     }
 
+    # How a product was found (``match_product``), in the preview's words.
+    SHIPPING_MAPPING, SERVICE, VARIANT, SKU, BARCODE, CUSTOM_PRODUCT, CUSTOM_LINK, UNIDENTIFIED = (
+        "shipping mapping", "Synco service product", "variant link", "SKU", "barcode",
+        "store's custom item product", "custom item title", "nothing identifies it")
+
     def product(self, line):
         if line.kind == "shipping":
             mapped = self._shipping_product(line)
             if mapped:
                 return mapped
         if line.kind != "product":
-            return self._cached(("service", line.kind), lambda: self.env.ref(self.SERVICE_PRODUCTS[line.kind]))
+            return self._service_product(line)
         key = line.product
         return self._cached(("product", key.variant_id, key.sku, key.barcode, key.title),
                             lambda: self._match_or_create_product(key))
+
+    def match_product(self, line):
+        """(product or an empty recordset, how): the product ``product`` would put on the
+        line, and found by what (one of the constants above; NEW: it would be created),
+        without making anything."""
+        if line.kind == "shipping":
+            mapped = self._shipping_product(line)
+            if mapped:
+                return mapped, self.SHIPPING_MAPPING
+        if line.kind != "product":
+            return self._service_product(line), self.SERVICE
+        key = line.product
+        return self._cached(("match_product", key.variant_id, key.sku, key.barcode, key.title),
+                            lambda: self._find_product(key))
+
+    def _service_product(self, line):
+        return self._cached(("service", line.kind), lambda: self.env.ref(self.SERVICE_PRODUCTS[line.kind]))
 
     def _shipping_product(self, line):
         mappings = self.store.shipping_mapping_ids
@@ -239,56 +307,101 @@ class OrderResolver:
 
     def _match_or_create_product(self, key):
         """Variant link, then SKU, then barcode; else a new product, linked."""
-        Product = self.env["product.product"].with_context(active_test=False)
-        company_domain = [("company_id", "in", (False, self.company.id))]
-        product = Product
         if not (key.variant_id or key.sku or key.barcode):
             return self._custom_item_product(key)
-        if key.variant_id:
-            product = self.env["shopify.variant.link"].search([
-                ("store_id", "=", self.store.id), ("variant_gid", "=", key.variant_id)], limit=1).product_id
-        if not product and key.sku:
-            product = Product.search([("default_code", "=", key.sku), *company_domain], limit=1)
-        if not product and key.barcode:
-            product = Product.search([("barcode", "=", key.barcode), *company_domain], limit=1)
+        product, how = self._find_product(key)
         if not product:
-            if not (key.title or "").strip():
-                raise UserError(_(
-                    "A line has no title, no SKU and no variant (deleted in Shopify): nothing "
-                    "identifies its product, so none can be matched or created."))
-            product = Product.create(self._product_values(key))
-        if key.variant_id and not self.env["shopify.variant.link"].search_count([
+            if how == self.UNIDENTIFIED:
+                raise self._unidentified()
+            product = self.env["product.product"].create(self._product_values(key))
+        if key.variant_id and how != self.VARIANT and not self.env["shopify.variant.link"].search_count([
                 ("store_id", "=", self.store.id), ("variant_gid", "=", key.variant_id)]):
             self.env["shopify.variant.link"].create({
                 "store_id": self.store.id, "variant_gid": key.variant_id, "product_id": product.id})
         return product
+
+    def _find_product(self, key):
+        """(product or empty, how): variant link, then SKU, then barcode; a custom item (none
+        of them) by the store's product or its title's link."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        if not (key.variant_id or key.sku or key.barcode):
+            return self._find_custom_item(key)[:2]
+        for field, value, how in (("variant", key.variant_id, self.VARIANT), ("default_code", key.sku, self.SKU),
+                                  ("barcode", key.barcode, self.BARCODE)):
+            product = value and self._product_by(field, value)
+            if product:
+                return product, how
+        return Product.browse(), (self.NEW if (key.title or "").strip() else self.UNIDENTIFIED)
+
+    def _product_by(self, field, value):
+        """The product a variant link ("variant"), SKU ("default_code") or barcode leads to.
+        Never cached: a product the sync made for one line is found by the next one."""
+        if self._prefetched is not None and (field, value) in self._prefetched:
+            return self._prefetched[field, value]
+        if field == "variant":
+            return self.env["shopify.variant.link"].search([
+                ("store_id", "=", self.store.id), ("variant_gid", "=", value)], limit=1).product_id
+        return self.env["product.product"].with_context(active_test=False).search(
+            [(field, "=", value), ("company_id", "in", (False, self.company.id))], limit=1)
+
+    def prefetch_products(self, keys):
+        """For a preview (nothing made meanwhile): what ``_product_by`` would find for the
+        variant links, SKUs and barcodes of many product keys, in three queries instead of
+        three per line. Each value leads to the first product a search by it alone returns
+        (the same order, so the same product)."""
+        Product = self.env["product.product"].with_context(active_test=False)
+        found = {}
+        wanted = {"variant": {k.variant_id for k in keys if k.variant_id},
+                  "default_code": {k.sku for k in keys if k.sku}, "barcode": {k.barcode for k in keys if k.barcode}}
+        for link in self.env["shopify.variant.link"].search([
+                ("store_id", "=", self.store.id), ("variant_gid", "in", list(wanted["variant"]))]):
+            found.setdefault(("variant", link.variant_gid), link.product_id)
+        for field in ("default_code", "barcode"):
+            for product in Product.search([(field, "in", list(wanted[field])),
+                                           ("company_id", "in", (False, self.company.id))]):
+                found.setdefault((field, product[field]), product)
+        self._prefetched = {(field, value): found.get((field, value), Product.browse())
+                            for field, values in wanted.items() for value in values}
+
+    def _unidentified(self):
+        return UserError(_("A line has no title, no SKU and no variant (deleted in Shopify): nothing "
+                           "identifies its product, so none can be matched or created."))
 
     def _custom_item_product(self, key):
         """A custom item (no variant, SKU or barcode: a custom sale of a draft order or the
         POS): the store's product for them, else one product per title, linked under a key
         of the title so that later orders (and parallel jobs, by the link's unique index)
         find the same one instead of making another."""
-        if self.store.custom_item_product_id:
-            return self.store.custom_item_product_id
-        title = " ".join((key.title or "").split())
-        if not title:
-            raise UserError(_(
-                "A line has no title, no SKU and no variant (deleted in Shopify): nothing "
-                "identifies its product, so none can be matched or created."))
-        Link = self.env["shopify.variant.link"]
-        custom_key = f"{CUSTOM_ITEM_KEY}{title.casefold()}"
-        product = Link.search([("store_id", "=", self.store.id), ("variant_gid", "=", custom_key)],
-                              limit=1).product_id
+        product, how, custom_key = self._find_custom_item(key)
+        if how == self.UNIDENTIFIED:
+            raise self._unidentified()
         if not product:
             product = self.env["product.product"].create(self._product_values(key))
-            Link.create({"store_id": self.store.id, "variant_gid": custom_key, "product_id": product.id})
+            self.env["shopify.variant.link"].create(
+                {"store_id": self.store.id, "variant_gid": custom_key, "product_id": product.id})
         return product
+
+    def _find_custom_item(self, key):
+        """(product or empty, how, the title's link key) of a custom item."""
+        if self.store.custom_item_product_id:
+            return self.store.custom_item_product_id, self.CUSTOM_PRODUCT, None
+        title = " ".join((key.title or "").split())
+        if not title:
+            return self.env["product.product"], self.UNIDENTIFIED, None
+        custom_key = f"{CUSTOM_ITEM_KEY}{title.casefold()}"
+        product = self.env["shopify.variant.link"].search(
+            [("store_id", "=", self.store.id), ("variant_gid", "=", custom_key)], limit=1).product_id
+        return product, (self.CUSTOM_LINK if product else self.NEW), custom_key
+
+    def product_name(self, key):
+        """The name of a product made for ``key``."""
+        # Variants without a SKU would otherwise all bear their product's name.
+        return f"{key.title} ({key.variant_title})" if key.variant_title and key.variant_title != "Default Title" \
+            else key.title
 
     def _product_values(self, key):
         values = {
-            # Variants without a SKU would otherwise all bear their product's name.
-            "name": (f"{key.title} ({key.variant_title})"
-                     if key.variant_title and key.variant_title != "Default Title" else key.title),
+            "name": self.product_name(key),
             "type": "consu",
             "invoice_policy": "order",
             "default_code": key.sku or False,
@@ -305,23 +418,41 @@ class OrderResolver:
     def tax(self, key):
         return self._cached(("tax", key), lambda: self._find_tax(key))
 
-    def _find_tax(self, key):
-        Mapping = self.env["shopify.tax.mapping"]
-        rate = float(key.rate)
+    # A tax's mapping state (``match_tax``).
+    MAPPED, TO_CREATE, UNMAPPED = "mapped", "to create", "unmapped"
+
+    def match_tax(self, key):
+        """(Odoo tax or an empty recordset, state): MAPPED, TO_CREATE (no Odoo tax yet, and
+        the store creates missing taxes) or UNMAPPED (the sync fails the order on it)."""
+        def find():
+            tax = self._tax_mapping(key).tax_id
+            if tax:
+                return tax, self.MAPPED
+            return tax, (self.TO_CREATE if self.store.auto_create_taxes else self.UNMAPPED)
+        return self._cached(("match_tax", key), find)
+
+    def _unmapped_tax(self, label):
+        return UserError(_("Shopify tax %s has no Odoo tax: map it in the store's tax mappings "
+                           "(or use 'Create missing taxes').", label))
+
+    def _tax_mapping(self, key):
         # The mapping keeps 6 decimals of the rate (8.8751% is 0.088751): compare at that.
-        mapping = Mapping.search([
+        rate = float(key.rate)
+        return self.env["shopify.tax.mapping"].search([
             ("store_id", "=", self.store.id), ("title", "=", key.title),
             ("price_include", "=", key.included),
         ]).filtered(lambda m: float_compare(m.rate, rate, precision_digits=6) == 0)[:1]
+
+    def _find_tax(self, key):
+        mapping = self._tax_mapping(key)
         if not mapping:
-            mapping = Mapping.create({
-                "store_id": self.store.id, "title": key.title, "rate": rate, "price_include": key.included,
+            mapping = self.env["shopify.tax.mapping"].create({
+                "store_id": self.store.id, "title": key.title, "rate": float(key.rate),
+                "price_include": key.included,
             })
         if not mapping.tax_id:
             if not self.store.auto_create_taxes:
-                raise UserError(_(
-                    "Shopify tax %s has no Odoo tax: map it in the store's tax mappings "
-                    "(or use 'Create missing taxes').", mapping.display_name))
+                raise self._unmapped_tax(mapping.display_name)
             mapping.action_create_missing_taxes()
         return mapping.tax_id
 
