@@ -26,6 +26,7 @@
         "views/sale_order_views.xml",
         "views/stock_picking_views.xml",
         "views/menus.xml",
+        "views/shopify_reconciliation_views.xml", "report/shopify_reconciliation_report.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -32,16 +32,18 @@ if ! grep -q "^version_info = (19, 0" "$ODOO_PATH/odoo/release.py"; then
   exit 3
 fi
 
-# -- browser for Odoo's tours (Debian's chromium) ------------------------------
-if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing Debian's chromium for the browser tours"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "ERROR: chromium is needed for the browser tests: apt-get install chromium" >&2
-    exit 3
+# -- Debian packages: chromium for Odoo's tours, wkhtmltopdf for its PDF reports --
+for tool in chromium wkhtmltopdf; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      say "installing Debian's $tool"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    else
+      echo "ERROR: $tool is needed by the tests (tours, PDF reports): apt-get install $tool" >&2
+      exit 3
+    fi
   fi
-fi
+done
 
 # -- virtualenv ----------------------------------------------------------------
 stamp_src=$(cat "$ODOO_PATH/requirements.txt" requirements.txt tools/setup.sh tools/pip-constraints.txt | sha1sum | cut -c1-12)

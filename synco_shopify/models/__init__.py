@@ -25,3 +25,4 @@ from . import account_move
 from . import account_payment
 from . import stock_picking
 from . import queue_job
+from . import shopify_reconciliation
