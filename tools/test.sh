@@ -40,7 +40,10 @@ run_pytest() {
 rc=0
 run_pytest "plain Python" -q -p no:cacheprovider tests || rc=1
 # --odoo-http serves Odoo on a free loopback port for the browser tours (HttpCase).
-run_pytest "Odoo" -q -p no:cacheprovider --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
+# No queue_job runner in the test process (root:0): tests run their jobs themselves
+# (tour_job_runner.py for the tours); a runner would also run the jobs that the tests
+# on committed data leave for a moment, behind their backs.
+ODOO_QUEUE_JOB_CHANNELS=root:0 run_pytest "Odoo" -q -p no:cacheprovider --odoo-database="$DB" --odoo-addons-path="$ADDONS_PATH" \
   --odoo-log-level=warn --odoo-http --odoo-extra http-interface=127.0.0.1 synco_shopify/tests || rc=1
 say "finished in $(( $(date +%s) - start )) s, exit $rc"
 exit $rc

@@ -65,8 +65,7 @@ class TestShortTransactions(SyncoCase):
                     # The write-back is a job of its own, after the commit: the sync sent none.
                     self.assertFalse(sim.stats["by_operation"].get("SetOdooIds"))
                     self.assertEqual(order.writeback_state, "pending")
-                    self.assertTrue(env["queue.job"].search_count(
-                        [("method_name", "=", "_job_write_back"), ("state", "=", "pending")]))
+                    self.assertTrue(env["queue.job"].search_count([("method_name", "=", "_job_write_back")]))
             finally:
                 self._remove(store_id)
 
@@ -187,7 +186,7 @@ class TestShortTransactions(SyncoCase):
                                                  limit=1)
             store = env["shopify.store"].create({
                 "name": "Short transactions store",
-                "shop_domain": "short-transactions.myshopify.com",
+                "shop_domain": f"short-transactions-{self._testMethodName[5:30].replace('_', '-')}.myshopify.com",
                 "api_base_url": sim.base_url,
                 "access_token": TOKEN,
                 # Sale orders only: what the test commits can be removed again (posted
