@@ -316,8 +316,11 @@ class _OrderReader(LineReader):
             current_total_tax=self.money(p, "currentTotalTaxSet", ""),
             total_tip=self.money(p, "totalTipReceivedSet", ""),
             original_duties=self.money(p, "originalTotalDutiesSet", "", optional=True),
-            current_duties=self.money(p, "currentTotalDutiesSet", "", optional=True),
-            current_additional_fees=self.money(p, "currentTotalAdditionalFeesSet", "", optional=True),
+            # Nullable in the schema, with no word on when: null is "Shopify states no total",
+            # not zero (an order listing fees may come without it). check_plan then checks these
+            # charges through the order's untaxed amount, tax and total only.
+            current_duties=self._optional_money(p, "currentTotalDutiesSet"),
+            current_additional_fees=self._optional_money(p, "currentTotalAdditionalFeesSet"),
             total_received=self.money(p, "totalReceivedSet", ""),
             total_refunded=self.money(p, "totalRefundedSet", ""),
             total_outstanding=self.money(p, "totalOutstandingSet", ""),

@@ -19,6 +19,9 @@ class TaxKey:
     title: str
     rate: Decimal  # 0.08875 for 8.875 %
     included: bool  # price-included (Order.taxesIncluded)
+    # The sales channel remits it (TaxLine.channelLiable: a marketplace's tax): not the
+    # merchant's output tax, so never the same Odoo tax as the merchant's own of that name.
+    channel_liable: bool = False
 
 
 @dataclass(frozen=True)
@@ -320,8 +323,8 @@ class OrderTotals:
     current_total_tax: Decimal
     total_tip: Decimal
     original_duties: Decimal
-    current_duties: Decimal
-    current_additional_fees: Decimal
+    current_duties: Decimal | None  # None: Shopify states no total (the field is nullable)
+    current_additional_fees: Decimal | None
     total_received: Decimal
     total_refunded: Decimal
     total_outstanding: Decimal
