@@ -53,3 +53,9 @@ def test_a_second_export_while_one_runs_is_refused_as_busy_on_2025_10(sim, make_
     assert bulk_steps.busy(refused.value)
     assert not bulk_steps.busy(UserErrors("BulkRunQuery", [{"code": "INVALID", "message": "bad"}]))
     _until_over(client, first)
+
+
+def test_an_operation_shopify_no_longer_knows_fails_with_a_message_not_a_traceback(sim, client):
+    # BulkOperation's node is nullable: an id Shopify does not know (expired, or never its).
+    with pytest.raises(BulkOperationFailed, match="unknown to Shopify"):
+        bulk_steps.poll(client, "gid://shopify/BulkOperation/987654321")

@@ -43,13 +43,23 @@ def run_query(client, inner_query, *, deadline_seconds=3600.0, poll_seconds=(1.0
             )
         client.sleep(min(interval, left))
         interval = min(longest, interval * 1.5)
-        operation = client.execute("BulkOperation", {"id": operation["id"]})["node"]
+        operation = poll_operation(client, operation["id"])
     if operation["status"] != FINISHED:
         code = operation.get("errorCode")
         raise BulkOperationFailed(
             f"Bulk operation {operation['id']} ended {operation['status']} ({code or 'no error code'})",
             HINTS.get(code, ""),
         )
+    return operation
+
+
+def poll_operation(client, operation_id):
+    """The BulkOperation now. The schema lets ``node`` be null: Shopify no longer knows the
+    operation (it keeps finished ones a week), which no poll will change."""
+    operation = client.execute("BulkOperation", {"id": operation_id})["node"]
+    if operation is None:
+        raise BulkOperationFailed(f"Bulk operation {operation_id} is unknown to Shopify",
+                                  "Start the export again.")
     return operation
 
 

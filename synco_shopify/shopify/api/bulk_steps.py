@@ -3,7 +3,7 @@ once, then asks to run again later): start it, ask once how it is doing, read it
 
 ``bulk.run_query`` does the same in one call, polling until the end.
 """
-from .bulk import FINISHED, HINTS, order_headers_query, stream_results
+from .bulk import FINISHED, HINTS, order_headers_query, poll_operation, stream_results
 from .errors import BulkOperationFailed, UserErrors
 
 # CANCELING is on its way to CANCELED: not over yet (Shopify's BulkOperationStatus).
@@ -31,7 +31,7 @@ def busy(error):
 
 def poll(client, operation_id):
     """The BulkOperation now (one request): status, objectCount, url..."""
-    return client.execute("BulkOperation", {"id": operation_id})["node"]
+    return poll_operation(client, operation_id)
 
 
 def finished(operation):

@@ -42,8 +42,9 @@ def fetch_orders(client, gids, batch_size=ORDERS_PER_REQUEST):
     found = {}
     for start in range(0, len(wanted), batch_size):
         _fetch_batch(client, wanted[start:start + batch_size], found)
-    for order in found.values():
-        _complete_line_items(client, order)
+    for gid, order in list(found.items()):
+        if not _complete_line_items(client, order):
+            del found[gid]
     orders = [found[gid] for gid in wanted if gid in found]
     _add_refund_details(client, orders)
     _add_edits(client, orders)
@@ -95,8 +96,9 @@ def fetch_orders_bulk(client, gids, **polling):
 def fetch_order(client, gid):
     """One whole order, or None when Shopify has no such order."""
     order = client.execute("OrderFull", {"id": gid})["order"]
+    if order is not None and not _complete_line_items(client, order):
+        order = None
     if order is not None:
-        _complete_line_items(client, order)
         _add_refund_details(client, [order])
         _add_edits(client, [order])
     return order
@@ -174,16 +176,22 @@ def _fetch_batch(client, batch, found):
 
 
 def _complete_line_items(client, order):
+    """Pages the order's line items to the last; False when Shopify no longer has the order
+    (deleted between two pages: the schema lets ``order`` be null)."""
     lines = order["lineItems"]
     page = lines["pageInfo"]
     while page["hasNextPage"]:
-        more = client.execute(
+        found = client.execute(
             "OrderLineItemsPage",
             {"id": order["id"], "first": LINE_ITEMS_PER_PAGE, "after": page["endCursor"]},
-        )["order"]["lineItems"]
+        )["order"]
+        if found is None:
+            return False
+        more = found["lineItems"]
         lines["nodes"].extend(more["nodes"])
         page = more["pageInfo"]
     lines["pageInfo"] = page
+    return True
 
 
 def _errors_by_owner(pending, user_errors):

@@ -100,6 +100,13 @@ def read_export(objects, wanted):
 
 
 def _connection(obj):
+    """The connection a line of the file belongs to, by its __typename (asked for the very
+    reason that ShippingLine.id may be null; dropped, OrderFull does not ask it), else by
+    its id's type."""
+    kind = obj.get("__typename")
+    if kind in CONNECTION_OF:
+        del obj["__typename"]
+        return CONNECTION_OF[kind]
     kind = bulk.gid_type(obj.get("id") or "")
     if kind in CONNECTION_OF:
         return CONNECTION_OF[kind]
