@@ -100,5 +100,5 @@ for _ in $(seq 1 150); do
 done
 
 "$PY" bench/soak.py --url "http://127.0.0.1:$HTTP_PORT" --db "$DB" --sim-url "http://127.0.0.1:$SIM_PORT" \
-  --token "$SIM_TOKEN" --orders "$ORDERS" --fault-rate "$FAULTS" \
+  --token "$SIM_TOKEN" --orders "$ORDERS" --fault-rate "$FAULTS" --enqueue-chunk "${SYNCO_SOAK_ENQUEUE_CHUNK:-0}" \
   $( [ "$KILL" = 0 ] || echo --odoo-pid "$odoo_pid" ) "$@"
