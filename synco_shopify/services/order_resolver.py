@@ -476,6 +476,12 @@ class OrderResolver:
                     raise UserError(_(
                         "Payment gateway “%s” has no mapping, and the store's journal or outstanding "
                         "account for unmapped gateways is not set.", gateway))
+            elif not gateway:
+                # Transaction.gateway is nullable: nothing to map it by.
+                raise UserError(_(
+                    "A payment of this order names no gateway (Shopify's Transaction.gateway is empty), "
+                    "so it has no journal: have the store book payments of unmapped gateways on an "
+                    "outstanding account (store > Creation)."))
             else:
                 raise UserError(_(
                     "Payment gateway “%(gateway)s” has no mapping on store %(store)s: map it (store > "

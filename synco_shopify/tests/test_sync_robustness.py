@@ -119,6 +119,13 @@ class TestBadPayloads(SyncoCase):
         order = self._bad("guest_checkout", anonymous)
         self._assert_failed_cleanly(order, "neither a customer nor an email", "guest customer")
 
+    def test_a_payment_without_gateway_fails_naming_the_field(self):
+        def no_gateway(stored):
+            for transaction in stored["transactions"]:
+                transaction["gateway"] = None  # nullable in Shopify's schema
+        order = self._bad("multi_gateway", no_gateway)
+        self._assert_failed_cleanly(order, "Transaction.gateway")
+
     def test_order_in_a_currency_odoo_does_not_use_fails(self):
         stored = self.pick("presentment_currency")
         order = self.list_orders(stored)

@@ -233,8 +233,10 @@ def _payments(order, settings):
             continue
         if t.test and not order.header.test:
             continue
+        # Transaction.gateway is nullable: no gateway is "", which no mapping matches, and
+        # the resolver says which field is missing.
         payments.append(PlanPayment(
-            transaction_id=t.id, kind=t.kind, inbound=t.kind in _INBOUND, gateway=t.gateway or "unknown",
+            transaction_id=t.id, kind=t.kind, inbound=t.kind in _INBOUND, gateway=t.gateway or "",
             amount=abs(t.amount), date=t.processed_at or t.created_at, payment_id=t.payment_id,
             day=local_day(t.processed_at or t.created_at, settings),
         ))
