@@ -19,6 +19,11 @@ with the response's ``extensions.cost`` (None when the request was not charged).
 import threading
 
 DEBT_MARGIN_SECONDS = 0.25
+# What a request of a shape no client of this process has sent yet books in a shared
+# ledger: Shopify's single-query maximum (no query may ask for more). Booking nothing
+# let each new worker's first requests (one per query shape) spend points the others
+# did not know of, and be throttled; the points not charged are given back at once.
+UNKNOWN_COST = 1000
 IDLE_SECONDS = 60  # a ledger idle this long has nothing in flight (requests time out in 30 s)
 
 
@@ -116,7 +121,7 @@ class SharedCostBucket(CostBucket):
             return self._known_costs.get((self.scope, key))
 
     def book(self, key):
-        booked = self.expected_cost(key) or 0
+        booked = self.expected_cost(key) or UNKNOWN_COST
         wait = self.ledger.reserve(booked)
         # In debt, the wait ends when the bucket holds exactly these points: a little more
         # covers the time between waking and Shopify counting (a busy worker, the network).
