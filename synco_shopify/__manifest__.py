@@ -20,6 +20,7 @@
         "views/order_preview_views.xml",  # before the order form, whose Preview button opens it
         "views/shopify_order_views.xml",
         "views/shopify_store_views.xml",
+        "views/shopify_store_accounting_views.xml",
         "views/shopify_store_webhook_views.xml",
         "views/order_import_wizard_views.xml",
         "views/order_sync_confirm_views.xml",

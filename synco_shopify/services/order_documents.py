@@ -40,9 +40,10 @@ class OrderDocuments:
 
         # Not linked to the sale order's lines: Odoo would count a credited unit as one to
         # invoice again, and the sale order's one invoice is the sale's.
+        line_values = self.writer._line_values
         values = [{
             **self.move_header(p, doc),
-            "invoice_line_ids": [Command.create(_invoice_line(self.writer._line_values(line, p.currency)))
+            "invoice_line_ids": [Command.create(_invoice_line(line_values(line, p.currency, doc.move_type)))
                                  for line in doc.lines],
         } for p, doc in batch]
         moves = self.env["account.move"].create(values)
@@ -67,7 +68,7 @@ class OrderDocuments:
         from .order_writer import _sale_line
 
         commands, seen = [], set()
-        for vals in p.lines:
+        for vals in self.writer.sale_order_values(p):
             key = (vals["shopify_line_gid"], vals["shopify_line_kind"])
             seen.add(key)
             line = existing.get(key)
@@ -86,7 +87,7 @@ class OrderDocuments:
         order.write({"order_line": commands})
         if locked:
             order.action_lock()
-        self.writer._check_totals(p, order, _("sale order"), p.plan.lines)
+        self.writer._check_totals(p, order, _("sale order"), self.writer.sale_order_plan_lines(p.plan))
 
     def cancel_or_flag_sale_order(self, p):
         """Cancelled in Shopify before anything was invoiced: the sale order is cancelled.

@@ -5,7 +5,14 @@ money in (sale, capture) and money back (refund, change). Created and posted for
 whole batch at once; then every open receivable line of the order (invoices, credit
 notes, payments) is reconciled, so that exactly Shopify's outstanding amount stays open.
 The unique index on the transaction id makes a second payment impossible.
+
+A payment through the gift card gateway is a redemption: the money was received when the
+card was sold, and booked on the store's gift card liability; the redemption clears that
+liability (its outstanding account is the liability), so the card is revenue only as the
+goods it pays for.
 """
+
+GIFT_CARD_GATEWAY = "gift_card"
 
 
 class OrderPayments:
@@ -24,7 +31,7 @@ class OrderPayments:
         resolver = self.writer.resolver
         values, outstanding_accounts = [], []
         for p, txn in wanted:
-            journal, inbound_line, outstanding = resolver.payment_journal(txn.gateway)
+            journal, inbound_line, outstanding = self.journal(txn.gateway)
             method_line = inbound_line if txn.inbound else resolver.refund_method(journal)
             document = p.invoice or next((move for _doc, move in p.documents), None)
             receivable = document.line_ids.filtered(lambda l: l.account_type == "asset_receivable")[:1]
@@ -61,6 +68,19 @@ class OrderPayments:
             if p.invoice:
                 p.invoice.matched_payment_ids += order_payments.filtered(lambda pay: pay.payment_type == "inbound")
             p.payments = (p.payments or Payment) | order_payments
+
+    def journal(self, gateway):
+        """(journal, incoming method line, outstanding account) of a gateway's payments: the
+        resolver's; a gift card redemption through a mapped gateway clears the store's gift
+        card liability instead of waiting on the journal's outstanding account (the journal
+        only carries the entry: the money moves between the liability and the receivable,
+        never through a bank). An unmapped gift card gateway follows the store's policy for
+        unmapped gateways, as any other."""
+        journal, method_line, outstanding = self.writer.resolver.payment_journal(gateway)
+        liability = self.writer.store.gift_card_account_id
+        if gateway == GIFT_CARD_GATEWAY and liability and not outstanding:
+            outstanding = liability
+        return journal, method_line, outstanding
 
     def reconcile(self, records):
         """Every open receivable line of the orders' posted documents and payments, matched

@@ -17,6 +17,8 @@ from .order_documents import OrderDocuments
 from .order_payments import OrderPayments
 from .order_deliveries import OrderDeliveries
 from .order_resolver import OrderResolver
+from ..shopify.planning import precision
+from ..shopify.planning.plan_types import CASH_ROUNDING, GIFT_CARD
 
 
 # Shopify financial statuses under which money was received (what "paid orders only" means
@@ -86,6 +88,10 @@ class OrderWriter:
     # -- step 1: one order ---------------------------------------------------------------------
     def prepare(self, record, plan, life):
         currency = self.resolver.currency(plan.currency)
+        # Before anything is made (partners, products): what Odoo could not hold exactly,
+        # or an account the order needs and the store does not name, fails the order now.
+        self._check_precision(plan, currency)
+        self._check_accounts(plan, life)
         partner, invoice_address, delivery_address = self.resolver.partner(plan)
         lines = [self._line_values(line, currency) for line in plan.lines]
         if life.create_sale_order and plan.name and self.env["sale.order"].search_count(
@@ -113,7 +119,7 @@ class OrderWriter:
         if new_orders:
             self._create_sale_orders(new_orders)
             for p in new_orders:
-                self._check_totals(p, p.sale_order, _("sale order"), p.plan.lines)
+                self._check_totals(p, p.sale_order, _("sale order"), self.sale_order_plan_lines(p.plan))
         for p in batch:
             if p.life.sale_order_lines is not None and p.sale_order:
                 self.documents.update_sale_order_lines(p)
@@ -123,6 +129,9 @@ class OrderWriter:
         others = [(p, doc) for p in batch for doc in p.life.documents if doc.kind != "sale"]
         if others:
             self.documents.create_moves(others)
+        for p in batch:
+            for doc, move in p.documents:
+                self._check_cash_rounding(p, doc, move)
         moves = Move.union(*(move for p in batch for _doc, move in p.documents))
         if moves and self.store.invoice_mode == "posted":
             moves.action_post()
@@ -158,10 +167,107 @@ class OrderWriter:
                              paid_only=store.invoice_policy == "paid",
                              payments=store.register_payments and store.invoice_mode == "posted")
 
+    # -- precision, accounts, cash rounding ------------------------------------------------------
+    def _check_precision(self, plan, currency):
+        """Odoo keeps amounts at the currency's rounding and unit prices at the "Product Price"
+        accuracy: a figure of Shopify's that either would round is refused, naming the setting."""
+        digits = self.env["decimal.precision"].precision_get("Product Price")
+        problems = precision.check(plan, currency.rounding, digits)
+        if not problems:
+            return
+        messages = []
+        for problem in problems:
+            if problem.setting == "price_digits":
+                messages.append(_(
+                    "The %(what)s, %(example)s, has %(needed)s decimals; Odoo keeps unit prices with "
+                    "%(current)s (decimal accuracy \"Product Price\"): set it to %(needed)s in Settings > "
+                    "Technical > Decimal Accuracy.", what=problem.what, example=problem.example,
+                    needed=problem.needed, current=problem.current))
+            else:
+                messages.append(_(
+                    "The %(what)s, %(example)s %(currency)s, is finer than Odoo's rounding of %(currency)s "
+                    "(%(current)s): set the currency's rounding factor to %(needed)s in Accounting > "
+                    "Configuration > Currencies.", what=problem.what, example=problem.example,
+                    currency=currency.name, current=_plain(problem.current), needed=_plain(problem.needed)))
+        raise UserError(_("Order %(name)s cannot be booked exactly in Odoo; nothing was written.\n%(problems)s",
+                          name=plan.shopify_name, problems="\n".join(messages)))
+
+    def _check_accounts(self, plan, life):
+        """A gift card sold is owed to its holder: it is never booked without the liability."""
+        lines = [*plan.lines, *(line for doc in life.documents for line in doc.lines)]
+        if any(line.kind == GIFT_CARD for line in lines) and not self.store.gift_card_account_id:
+            raise UserError(_(
+                "Order %(name)s sells a gift card, which is owed to its holder until redeemed, not "
+                "revenue: choose the gift card liability account of store %(store)s (Creation > "
+                "Accounting).", name=plan.shopify_name, store=self.store.name))
+
+    def native_cash_rounding(self):
+        """Whether the sale invoice's cash rounding is Odoo's (the store names a method)."""
+        return bool(self.store.cash_rounding_id)
+
+    def sale_order_plan_lines(self, plan):
+        """The plan's lines a sale order holds: a cash rounding Odoo's method makes on the
+        invoice is the payment's, not the goods'."""
+        if not self.native_cash_rounding():
+            return plan.lines
+        return tuple(line for line in plan.lines if line.kind != CASH_ROUNDING)
+
+    def sale_order_values(self, p):
+        if not self.native_cash_rounding():
+            return p.lines
+        return [v for v in p.lines if v["shopify_line_kind"] != CASH_ROUNDING]
+
+    def _rounded_sale(self, doc):
+        return doc.kind == "sale" and self.native_cash_rounding() and any(
+            line.kind == CASH_ROUNDING for line in doc.lines)
+
+    def _finish_sale_invoice(self, p, doc, invoice):
+        """An invoice Odoo made from the sale order: each charge on the store's account for its
+        kind, and Odoo's cash rounding where the till rounded. The invoice is a draft."""
+        by_account = {}
+        for line in invoice.invoice_line_ids:
+            account = self.store._charge_account(line.shopify_line_kind)
+            if account and line.account_id != account:
+                by_account.setdefault(account, []).append(line.id)
+        for account, ids in by_account.items():
+            self.env["account.move.line"].browse(ids).account_id = account
+        if self._rounded_sale(doc):
+            invoice.invoice_cash_rounding_id = self.store.cash_rounding_id
+
+    def _check_cash_rounding(self, p, doc, move):
+        """Odoo's cash rounding must be the till's: a method rounding to another coin (or the
+        other way) would leave a cent open; the order fails, naming the method."""
+        if not self._rounded_sale(doc):
+            return
+        currency = p.currency
+        shopify = sum((line.total for line in doc.lines if line.kind == CASH_ROUNDING), Decimal(0))
+        odoo = Decimal(str(currency.round(move.amount_total - sum(move.invoice_line_ids.mapped("price_total")))))
+        if currency.compare_amounts(float(odoo), float(shopify)):
+            raise TotalsMismatch(_(
+                "Order %(name)s: Shopify rounded the cash payment by %(shopify)s, Odoo's cash rounding "
+                "method %(method)s by %(odoo)s: choose a method that rounds to the till's coin "
+                "(store > Creation > Accounting).", name=p.plan.shopify_name, shopify=_fmt(shopify, currency),
+                method=self.store.cash_rounding_id.sudo().display_name, odoo=_fmt(odoo, currency)))
+        # The comparison table and the documents say what the line is.
+        rounding = move.line_ids.filtered(lambda l: l.display_type == "rounding")
+        if rounding:
+            rounding.shopify_line_kind = CASH_ROUNDING
+
+    def line_account(self, line, move_type="out_invoice"):
+        """The account a plan line is booked on when the store names one (else the product's)."""
+        if line.kind == CASH_ROUNDING and self.store.cash_rounding_id:
+            # Odoo's own rule (account.move, add_invoice_line): what adds to the customer's
+            # debt is a profit, what lowers it a loss; on a credit note the other way round.
+            # sudo: the method's accounts are the store's setting, read for any user who syncs.
+            method = self.store.cash_rounding_id.sudo().with_company(self.company)
+            gain = (line.base > 0) == (move_type == "out_invoice")
+            return method.profit_account_id if gain else method.loss_account_id
+        return self.store._charge_account(line.kind)
+
     # -- lines -------------------------------------------------------------------------------
-    def _line_values(self, line, currency):
+    def _line_values(self, line, currency, move_type="out_invoice"):
         """Odoo line values with Shopify's exact tax amounts forced per tax."""
-        product = self.resolver.product(line)
+        product = self.store._charge_product(line.kind) or self.resolver.product(line)
         taxes = [(self.resolver.tax(key), amount) for key, amount in line.taxes]
         price_unit = float(line.price_unit)
         quantity = float(line.quantity)
@@ -176,6 +282,9 @@ class OrderWriter:
             "shopify_line_gid": line.source_id,
             "_quantity": quantity,
         }
+        account = self.line_account(line, move_type)
+        if account:
+            values["_account_id"] = account.id
         if taxes:
             # Only the document-currency amounts: Odoo derives the company-currency ones
             # at the document's own rate, as it does for any foreign-currency line.
@@ -212,7 +321,7 @@ class OrderWriter:
                 "origin": plan.shopify_name,
                 "shopify_order_id": p.record.id,
                 "payment_term_id": self.resolver.immediate_payment_term().id,
-                "order_line": [Command.create(_sale_line(v)) for v in p.lines],
+                "order_line": [Command.create(_sale_line(v)) for v in self.sale_order_values(p)],
             }
             if plan.name:
                 vals["name"] = plan.name
@@ -247,13 +356,20 @@ class OrderWriter:
         invoices = orders.with_context(synco_invoice_dates=dates)._create_invoices(grouped=True)
         for p, doc in batch:
             p.invoice = p.sale_order.invoice_ids.filtered(lambda m: m in invoices)
+            self._finish_sale_invoice(p, doc, p.invoice)
             p.documents.append((doc, p.invoice))
 
     def _create_invoices(self, batch):
-        moves = self.env["account.move"].create([{
-            **self.documents.move_header(p, doc),
-            "invoice_line_ids": [Command.create(_invoice_line(v)) for v in p.lines],
-        } for p, doc in batch])
+        values = []
+        for p, doc in batch:
+            header = self.documents.move_header(p, doc)
+            lines = p.lines
+            if self._rounded_sale(doc):
+                # Odoo's cash rounding makes the rounding line from the method.
+                header["invoice_cash_rounding_id"] = self.store.cash_rounding_id.id
+                lines = [v for v in lines if v["shopify_line_kind"] != CASH_ROUNDING]
+            values.append({**header, "invoice_line_ids": [Command.create(_invoice_line(v)) for v in lines]})
+        moves = self.env["account.move"].create(values)
         for (p, doc), move in zip(batch, moves):
             p.invoice = move
             p.documents.append((doc, move))
@@ -321,13 +437,23 @@ def _line_kind(line):
 def _sale_line(values):
     values = dict(values)
     values["product_uom_qty"] = values.pop("_quantity")
+    # A sale order line has no account: its invoice's line takes it (_finish_sale_invoice).
+    values.pop("_account_id", None)
     return values
 
 
 def _invoice_line(values):
     values = dict(values)
     values["quantity"] = values.pop("_quantity")
+    account = values.pop("_account_id", None)
+    if account:
+        values["account_id"] = account
     return values
+
+
+def _plain(number):
+    """0.010 as 0.01, 1.00 as 1: a rounding factor as the merchant types it."""
+    return format(Decimal(str(number)).normalize(), "f")
 
 
 def _fmt(amount, currency):

@@ -113,10 +113,11 @@ class TestBadPayloads(SyncoCase):
         self.assertEqual({m: self.env[m].search_count([]) for m in counts}, counts)
         self.assertIsNone(self.sim.metafield(order.shopify_gid, "custom", "odoo_id"))
 
-    def test_order_without_customer_or_email_fails(self):
+    def test_order_without_customer_or_email_fails_when_the_store_has_no_guest_customer(self):
         def anonymous(stored):
             stored.update(customer=None, email=None, purchasingEntity=None, phone=None)
         order = self._bad("guest_checkout", anonymous)
+        self.store.guest_partner_id = False  # a store's walk-in customer, removed by the merchant
         self._assert_failed_cleanly(order, "neither a customer nor an email", "guest customer")
 
     def test_a_payment_without_gateway_fails_naming_the_field(self):
@@ -155,6 +156,7 @@ class TestBadPayloads(SyncoCase):
             stored.update(customer=None, email=None, purchasingEntity=None, phone=None)
         bad = self._bad("guest_checkout", anonymous)
         good = self.list_orders(self.pick("source_pos", 2))
+        self.store.guest_partner_id = False
         (bad | good).action_sync()
         self.assertEqual(bad.sync_state, "failed")
         self.assertEqual(set(good.mapped("sync_state")), {"synced"})
