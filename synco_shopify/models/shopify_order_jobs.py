@@ -132,9 +132,9 @@ class ShopifyOrder(models.Model):
         """Per BATCH_SIZE orders of a store, oldest orders first, two chained jobs: the
         prefetch (Shopify's answers and the shared records, models/shopify_order_prefetch.py),
         then the sync (the documents). Above the bulk threshold, one bulk export runs
-        before all of them. Where the store posts invoices, the batches are chained too
-        (each waits for the one before): two workers running batches side by side would
-        number a later batch's invoices before an earlier one's.
+        before all of them. Where the store posts invoices, the syncs are chained too
+        (each waits for the one before, and for every prefetch): two workers running
+        batches side by side would number a later batch's invoices before an earlier one's.
 
         An order's job is its sync job: In Progress while it waits, runs, or is retried."""
         from ..shopify.api.orders_api import BULK_THRESHOLD
@@ -157,7 +157,11 @@ class ShopifyOrder(models.Model):
                     channel="root.synco", priority=priority, eta=eta,
                     description=_("Export %s Shopify orders in bulk", len(orders)))._job_prefetch_bulk()]
             if store.invoice_mode == "posted":
-                chain(*first, *(job for _batch, prefetch, sync in stages for job in (prefetch, sync))).delay()
+                # The prefetches number nothing: they run side by side, ahead of the syncs,
+                # which run one after the other, oldest first.
+                prefetches = [prefetch for _batch, prefetch, _sync in stages]
+                chain(*first, group(*prefetches) if len(prefetches) > 1 else prefetches[0],
+                      *(sync for _batch, _prefetch, sync in stages)).delay()
             elif first:
                 chain(*first, group(*(chain(prefetch, sync) for _batch, prefetch, sync in stages))).delay()
             else:

@@ -123,7 +123,11 @@ class TestOrderApp(SyncoCase):
             self.assertEqual(order.sync_state, "in_progress")
             trap.assert_jobs_count(1, only=order._job_sync)
             trap.assert_enqueued_job(order._job_sync, args=(0,), properties={"priority": 1, "channel": "root.synco"})
-            result = trap.enqueued_jobs[0].perform()
+            trap.assert_jobs_count(1, only=order._job_prefetch)
+            prefetch, sync = trap.enqueued_jobs[:2]  # run as the runner runs them
+            self.assertEqual((prefetch.method_name, sync.method_name), ("_job_prefetch", "_job_sync"))
+            prefetch.perform()
+            result = sync.perform()
         self.assertEqual(order.sync_state, "synced", order.sync_error)
         self.assertIn("1 updated", result)
 
@@ -139,7 +143,8 @@ class TestOrderApp(SyncoCase):
             action = self.env["ir.actions.server"].browse(
                 self.env.ref("synco_shopify.action_server_sync_orders").id
             ).with_context(active_model="shopify.order", active_ids=orders.ids).run()
-            trap.assert_jobs_count(1)
+            trap.assert_jobs_count(2)  # the batch's prefetch and sync
+            trap.assert_jobs_count(1, only=changed._job_sync)
         self.assertEqual(changed.sync_state, "in_progress")
         self.assertEqual(set(fresh.mapped("sync_state")), {"not_synced"})
         self.assertEqual(action["params"]["message"], "1 order queued for sync. It applies changes made in "

@@ -141,7 +141,10 @@ class TestShopifySecurity(SyncoCase):
         self.assertEqual(set(orders.mapped("sync_state")), {"in_progress"})
         job = orders.job_id
         self.assertEqual(len(job), 1)
-        self.assertEqual((job.user_id, job.channel, job.state), (self.user, "root.synco", "pending"))
+        # The sync job waits for its prefetch, queued as the user too.
+        self.assertEqual((job.user_id, job.channel, job.state), (self.user, "root.synco", "wait_dependencies"))
+        prefetch = job.sudo().dependency_ids
+        self.assertEqual((prefetch.user_id, prefetch.state), (self.user, "pending"))
 
     def test_shopify_user_job_syncs_what_the_user_could_not_create_by_hand(self):
         # The user may not create products or customers; the job makes them anyway.
