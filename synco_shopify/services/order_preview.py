@@ -24,6 +24,14 @@ from ..shopify.reading.order_types import OrderDataError
 ORDER_ERRORS = (OrderDataError, UserError, ValidationError)
 
 
+class _NoLife:
+    """What the writer's checks read of a lifecycle plan the preview could not make."""
+    documents = ()
+
+
+_NO_LIFE = _NoLife()
+
+
 @dataclass
 class OrderPreview:
     order_name: str
@@ -130,9 +138,20 @@ class _Planner:
         """Currency, customer, products and taxes, in the order the sync resolves them."""
         result, resolver = self.result, self.resolver
         try:
-            resolver.currency(plan.currency)
+            currency = resolver.currency(plan.currency)
         except UserError as exc:
             result.add_reason(_message(exc))
+            currency = None
+        # The writer's own checks, made before it writes anything (order_writer.prepare):
+        # amounts Odoo could not hold exactly, a gift card without its liability account.
+        checks = [lambda: self.writer._check_accounts(plan, life or _NO_LIFE)]
+        if currency:
+            checks.insert(0, lambda: self.writer._check_precision(plan, currency))
+        for check in checks:
+            try:
+                check()
+            except UserError as exc:
+                result.add_reason(_message(exc))
         partner, how = resolver.match_partner(plan)
         if how == resolver.NOBODY:
             result.add_reason(_message(resolver._nobody()))
@@ -184,7 +203,9 @@ class _Planner:
                if line.kind == "product" else (line.kind, line.name))
         if key in seen:
             return seen[key]
-        product, how = self.resolver.match_product(line)
+        store_product = self.store._charge_product(line.kind)  # a tip, duty, fee or gift card of the store's
+        product, how = ((store_product, _("the store's product for this kind of line")) if store_product
+                        else self.resolver.match_product(line))
         entry = {"id": product.id, "name": product.display_name or line.name, "how": how, "kind": line.kind,
                  "line": line.name, "sku": None, "barcode": None, "variant": None}
         if line.product:

@@ -89,8 +89,17 @@ class TestGiftCards(SyncoCase):
                         "the redemption and the card together pay the order")
 
     def test_a_gift_card_sold_without_a_liability_account_fails_before_anything_is_written(self):
+        from odoo.addons.synco_shopify.services.order_preview import preview_order
+
         self.store.gift_card_account_id = False
         order = self.list_orders([self.sold])
+        partners = self.env["res.partner"].search_count([])
+        # The preview says it first, in the sync's words, and shows the store's card product.
+        self.store.gift_card_product_id = self.env["product.product"].create({"name": "Store gift card"})
+        preview = preview_order(order)
+        self.assertTrue(any("gift card liability account" in reason for reason in preview.reasons), preview.reasons)
+        card = next(p for p in preview.products if p["kind"] == "gift_card")
+        self.assertEqual(card["name"], "Store gift card")
         partners = self.env["res.partner"].search_count([])
         self.env["shopify.order.sync"]._sync_orders(order)
         self.assertNotEqual(order.sync_state, "synced")
