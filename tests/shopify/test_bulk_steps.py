@@ -4,6 +4,9 @@ import time
 
 import pytest
 
+from tests.shopify.conftest import SHOP
+
+from shopify_simulator import Simulator
 from synco_shopify.shopify.api import bulk_steps
 from synco_shopify.shopify.api.errors import BulkOperationFailed, UserErrors
 
@@ -43,9 +46,14 @@ def test_a_cancelled_export_is_a_failure_that_says_so(sim, client):
         bulk_steps.finished(operation)
 
 
-def test_a_second_export_while_one_runs_is_refused_as_busy_on_2025_10(sim, make_client):
-    # Before 2026-01 a shop runs one bulk query at a time (five from 2026-01).
-    client = make_client(sim, version="2025-10")
+def test_a_second_export_while_one_runs_is_refused_as_busy_on_2025_10(make_client, access_token):
+    # Before 2026-01 a shop runs one bulk query at a time (five from 2026-01). A shop of its
+    # own: an export another test left running on the shared shop would be that one.
+    with Simulator(orders=20, seed=4, token=access_token, shop=SHOP) as sim:
+        _second_export_refused(sim, make_client(sim, version="2025-10"))
+
+
+def _second_export_refused(sim, client):
     sim.faults.inject("bulk_slow", count=1, delay=2.0)
     first = bulk_steps.start_order_headers(client, "")
     with pytest.raises(UserErrors) as refused:
