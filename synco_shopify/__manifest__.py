@@ -21,6 +21,7 @@
         "views/shopify_order_views.xml",
         "views/shopify_store_views.xml",
         "views/shopify_store_accounting_views.xml",
+        "views/shopify_store_tax_views.xml",
         "views/shopify_store_webhook_views.xml",
         "views/order_import_wizard_views.xml",
         "views/order_sync_confirm_views.xml",

@@ -121,8 +121,29 @@ def assemble(order, ids, now, rng):
                 data, fulfillment_order, [(line, line["quantity"]) for line in shipped], ids.gid, iso(draft.at),
                 totals=[(dict(line["originalTotalSet"]), dict(line["discountedTotalSet"])) for line in shipped]))
     data["agreements"] = agreements.build(ctx, data)
+    if "channel_liable" in order.scenarios:
+        _channel_liable(data, set())
     _dates(order, data, now)
     return data
+
+
+def _channel_liable(node, seen):
+    """A marketplace's order: every tax line says the channel remits it (TaxLine.channelLiable,
+    "most marketplaces are the liable party for sales tax", Shopify's 2021-07 changelog). The
+    docs say nothing else changes: the tax stays in the order's totals the buyer paid."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, dict):
+        if "channelLiable" in node:
+            node["channelLiable"] = True
+        for value in node.values():
+            if isinstance(value, (dict, list)):
+                _channel_liable(value, seen)
+    elif isinstance(node, list):
+        for value in node:
+            if isinstance(value, (dict, list)):
+                _channel_liable(value, seen)
 
 
 def _order_tax_lines(purse, sides, name):

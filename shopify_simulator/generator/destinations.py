@@ -5,7 +5,8 @@ from . import taxes
 def candidates(features, shop):
     """Tax places (with the POS location when sold in store) that fit the order's scenarios."""
     multi, same_rate = "multi_tax" in features, "same_rate_tax_lines" in features
-    taxed = "shipping_tax" in features
+    # A marketplace's order is there for its taxes: a place that charges some.
+    taxed = bool(features & {"shipping_tax", "channel_liable"})
     if "source_pos" in features:
         return [(place, location) for location, place in shop.locations
                 if place.multi == multi and place.same_rate == same_rate and (place.rates or not taxed)]

@@ -10,11 +10,11 @@ SCENARIOS = (
     "source_web", "source_pos", "source_draft", "source_custom",
     "presentment_currency", "guest_checkout", "repeat_customer", "company_customer",
     "no_sku", "deleted_variant", "old_order", "many_lines",
-    "cash_rounding", "authorized", "pending_payment", "custom_item",
+    "cash_rounding", "authorized", "pending_payment", "custom_item", "channel_liable",
 )
 # Only when asked for (``scenarios=[...]``): a mixed shop never draws them, so adding them changed
 # no seed's data. Mixed shops still have authorized-only and pending manual orders now and then.
-FORCED_ONLY = frozenset({"cash_rounding", "authorized", "pending_payment", "custom_item"})
+FORCED_ONLY = frozenset({"cash_rounding", "authorized", "pending_payment", "custom_item", "channel_liable"})
 # Every order shows exactly one of each group.
 TAX_GROUP = ("tax_exclusive", "tax_inclusive")
 SOURCE_GROUP = ("source_web", "source_pos", "source_draft", "source_custom")
@@ -30,7 +30,8 @@ _CONFLICTS = {frozenset(pair) for pair in (
     ("authorized", "pending_payment"), ("cash_rounding", "tip"),
 )} | {frozenset((a, b)) for group in (TAX_GROUP, SOURCE_GROUP) for a in group for b in group if a != b}
 # Two tax lines at one rate are several tax lines; cash is paid at a till.
-_IMPLIES = {"same_rate_tax_lines": "multi_tax", "cash_rounding": "source_pos"}
+# A marketplace's order (``channel_liable``: the channel remits its taxes) comes through an app.
+_IMPLIES = {"same_rate_tax_lines": "multi_tax", "cash_rounding": "source_pos", "channel_liable": "source_custom"}
 
 # Mixed shops: most orders are simple; the others draw each scenario with these odds.
 SIMPLE_SHARE = 0.55

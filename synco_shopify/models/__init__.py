@@ -4,6 +4,7 @@ from . import shopify_store_webhooks
 from . import shopify_store_budget
 from . import shopify_store_payments
 from . import shopify_store_accounting
+from . import shopify_store_taxes
 from . import shopify_store_import
 from . import shopify_order_import_run
 from . import shopify_webhook_delivery

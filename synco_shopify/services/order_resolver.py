@@ -20,6 +20,7 @@ class OrderResolver:
         self.company = store.company_id
         self._cache = {}
         self._prefetched = None  # (field, value) -> product: prefetch_products, for previews
+        self._order_country = None  # res.country of the order being resolved (``start_order``)
 
     def forget(self):
         self._cache.clear()
@@ -415,6 +416,20 @@ class OrderResolver:
         return values
 
     # -- taxes ---------------------------------------------------------------------------
+    def start_order(self, plan):
+        """Notes the country of the order whose keys come next, for the taxes it may create.
+
+        A Shopify tax line names no country; Shopify taxes where the goods go, so the order's
+        shipping country (else its billing country: a sale with nothing shipped) says which
+        country's tax a new rate is likely to be. The mapping keeps it; the tax is another
+        country's only when the company charges no tax of that rate at home
+        (``shopify.tax.mapping._tax_country``)."""
+        address = plan.shipping_address if plan.shipping_address and plan.shipping_address.country_code \
+            else plan.billing_address
+        code = address.country_code if address else None
+        self._order_country = self._cached(("country", code), lambda: self.env["res.country"].search(
+            [("code", "=", code.upper())], limit=1) if code else self.env["res.country"])
+
     def tax(self, key):
         return self._cached(("tax", key), lambda: self._find_tax(key))
 
@@ -440,7 +455,7 @@ class OrderResolver:
         rate = float(key.rate)
         return self.env["shopify.tax.mapping"].search([
             ("store_id", "=", self.store.id), ("title", "=", key.title),
-            ("price_include", "=", key.included),
+            ("price_include", "=", key.included), ("channel_liable", "=", key.channel_liable),
         ]).filtered(lambda m: float_compare(m.rate, rate, precision_digits=6) == 0)[:1]
 
     def _find_tax(self, key):
@@ -448,7 +463,8 @@ class OrderResolver:
         if not mapping:
             mapping = self.env["shopify.tax.mapping"].create({
                 "store_id": self.store.id, "title": key.title, "rate": float(key.rate),
-                "price_include": key.included,
+                "price_include": key.included, "channel_liable": key.channel_liable,
+                "country_id": self._order_country.id if self._order_country else False,
             })
         if not mapping.tax_id:
             if not self.store.auto_create_taxes:

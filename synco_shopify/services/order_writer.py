@@ -92,6 +92,7 @@ class OrderWriter:
         # or an account the order needs and the store does not name, fails the order now.
         self._check_precision(plan, currency)
         self._check_accounts(plan, life)
+        self.resolver.start_order(plan)  # the order's country, for the taxes it may create
         partner, invoice_address, delivery_address = self.resolver.partner(plan)
         lines = [self._line_values(line, currency) for line in plan.lines]
         if life.create_sale_order and plan.name and self.env["sale.order"].search_count(

@@ -86,6 +86,10 @@ SHOWS = {
     # A custom sale: a title and a price, no variant, product or SKU (deleted variants keep theirs).
     "custom_item": lambda o: any(line["variant"] is None and line["product"] is None and not line["sku"]
                                  and not is_tip_line(line) for line in o["lineItems"]),
+    # A marketplace's order: the channel remits every tax of it (TaxLine.channelLiable).
+    "channel_liable": lambda o: o["sourceName"] == "marketplace_connector" and bool(o["currentTaxLines"])
+    and all(t["channelLiable"] for t in [*o["taxLines"], *o["currentTaxLines"],
+                                          *(t for line in o["lineItems"] for t in line["taxLines"])]),
 }
 
 

@@ -75,6 +75,12 @@ class PlanLine:
         return sum((amount for _, amount in self.taxes), Decimal(0))
 
     @property
+    def channel_tax(self):
+        """The part of ``tax`` the sales channel remits (channelLiable): in the total the buyer
+        paid, not the merchant's output tax (its Odoo tax books it apart, with no grid)."""
+        return sum((amount for key, amount in self.taxes if key.channel_liable), Decimal(0))
+
+    @property
     def total(self):
         return self.base + self.tax
 
@@ -205,6 +211,12 @@ class SyncPlan:
     @property
     def total(self):
         return self.untaxed + self.tax
+
+    @property
+    def channel_tax(self):
+        """Net of refunds: tax the sales channel remits, not the merchant's (PlanLine.channel_tax)."""
+        return (sum((line.channel_tax for line in self.lines), Decimal(0))
+                - sum((line.channel_tax for refund in self.refunds for line in refund.lines), Decimal(0)))
 
     @property
     def sale_total(self):

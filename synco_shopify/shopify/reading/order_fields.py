@@ -123,7 +123,9 @@ class FieldReader:
         except ValueError as exc:
             self.fail(f"{path}.rate", f"does not parse: {exc}")
         return TaxLine(
-            key=TaxKey(title=self.req(tax, "title", path), rate=rate.normalize(), included=self.taxes_included),
+            # channelLiable null ("unknown liability"): Shopify's changelog says false is assumed.
+            key=TaxKey(title=self.req(tax, "title", path), rate=rate.normalize(), included=self.taxes_included,
+                       channel_liable=bool(tax.get("channelLiable"))),
             amount=self.money(tax, "priceSet", path),
             source=tax.get("source"),
             channel_liable=tax.get("channelLiable"),
