@@ -156,6 +156,19 @@ def run_write_backs(env):
     return jobs
 
 
+def import_headers(store, stored_orders):
+    """The headers of these orders of the simulated shop, imported into ``store`` (in its own
+    environment: a test on committed data passes a store of its own cursor): their
+    shopify.order records, in the given order."""
+    from odoo.addons.synco_shopify.shopify.api import orders_api
+
+    search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored_orders)
+    headers = list(orders_api.iter_order_headers(store._shopify_client(), search))
+    orders = store.env["shopify.order.import"]._upsert_page(store, headers)
+    by_gid = {o.shopify_gid: o.id for o in orders}
+    return orders.browse([by_gid[o["id"]] for o in stored_orders])
+
+
 def sync_concurrently(registry, order_id, workers=2):
     """``_sync_orders`` of one committed order in ``workers`` real transactions that start
     together, as parallel jobs would: (summaries, errors)."""

@@ -11,7 +11,7 @@ from odoo.tests import tagged
 
 from shopify_simulator import Simulator
 
-from .common import SHOP_GATEWAYS, TOKEN, SyncoCase
+from .common import SHOP_GATEWAYS, TOKEN, SyncoCase, import_headers
 
 # Records a sync makes that outlive the test's store: removed after each test (children first).
 CLEANED = ("product.product", "product.template", "account.tax", "account.tax.group", "res.partner")
@@ -199,17 +199,12 @@ class TestShortTransactions(SyncoCase):
                 "rule_exclude_cancelled": False,
             })
             store.action_test_connection()
-            from odoo.addons.synco_shopify.shopify.api import orders_api
-
-            search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)
-            headers = list(orders_api.iter_order_headers(store._shopify_client(), search))
-            orders = env["shopify.order.import"]._upsert_page(store, headers)
+            orders = import_headers(store, stored)
             orders.write({"sync_state": "in_progress"})  # as queued
             self._last_ids = {model: env[model].with_context(active_test=False).search([], order="id desc", limit=1).id
                               for model in CLEANED}
             cr.commit()
-            by_gid = {o.shopify_gid: o.id for o in orders}
-            return [by_gid[o["id"]] for o in stored], store.id
+            return orders.ids, store.id
 
     def _remove(self, store_id):
         """What the test committed: documents, records made for it, the store."""

@@ -10,7 +10,7 @@ from odoo.tools import mute_logger
 
 from shopify_simulator import Simulator
 
-from .common import TOKEN, SyncoCase, sync_concurrently
+from .common import TOKEN, SyncoCase, import_headers, sync_concurrently
 
 
 @tagged("post_install", "-at_install")
@@ -125,14 +125,9 @@ class TestConcurrentSync(SyncoCase):
                 "rule_exclude_cancelled": False,
             })
             store.action_test_connection()
-            from odoo.addons.synco_shopify.shopify.api import orders_api
-
-            search = " OR ".join(f"id:{orders_api.legacy_id(o['id'])}" for o in stored)
-            headers = list(orders_api.iter_order_headers(store._shopify_client(), search))
-            orders = env["shopify.order.import"]._upsert_page(store, headers)
+            orders = import_headers(store, stored)
             cr.commit()
-            by_gid = {o.shopify_gid: o.id for o in orders}
-            return [by_gid[o["id"]] for o in stored], store.id
+            return orders.ids, store.id
 
     def _remove_committed(self, order_id, store_id):
         with self.registry.cursor() as cr:
