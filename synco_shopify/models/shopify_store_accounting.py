@@ -14,6 +14,8 @@ from odoo.exceptions import ValidationError
 
 # Account types a charge's line may be booked on: anything but what Odoo keeps for
 # receivables and payables (the invoice's own counterpart) and off-balance accounts.
+# The store's products for charges, which may belong to one company.
+_COMPANY_PRODUCTS = ("gift_card_product_id", "tip_product_id", "duty_product_id", "fee_product_id")
 _LINE_ACCOUNT_DOMAIN = "[('account_type', 'not in', ('asset_receivable', 'liability_payable', 'off_balance'))]"
 
 
@@ -83,6 +85,32 @@ class ShopifyStore(models.Model):
             if not vals.get("guest_partner_id") and vals.get("name"):
                 vals["guest_partner_id"] = self._walk_in_customer(vals["name"], company).id
         return super().create(vals_list)
+
+    def write(self, vals):
+        # A store (without orders yet: shopify_store.py refuses the others) that moves to
+        # another company cannot keep this company's accounts, products or walk-in
+        # customer: the new company's are proposed, as at creation. What the same write
+        # sets itself is kept.
+        company_id = vals.get("company_id")
+        moving = self.filtered(lambda store: company_id and store.company_id.id != company_id)
+        if not moving:
+            return super().write(vals)
+        company = self.env["res.company"].browse(company_id)
+        for store in moving:
+            own = dict(vals)
+            for field in _COMPANY_PRODUCTS:
+                if field not in own and store[field].company_id not in (company, self.env["res.company"]):
+                    own[field] = False
+            for field in ("duty_account_id", "fee_account_id"):
+                own.setdefault(field, False)
+            own.setdefault("gift_card_account_id", self._proposed_gift_card_account(company).id)
+            own.setdefault("tip_account_id", self._proposed_tip_account(company).id)
+            own.setdefault("cash_rounding_id", self._proposed_cash_rounding(company).id)
+            if "guest_partner_id" not in own and store.guest_partner_id.company_id not in (
+                    company, self.env["res.company"]):
+                own["guest_partner_id"] = self._walk_in_customer(own.get("name") or store.name, company).id
+            super(ShopifyStore, store).write(own)
+        return super(ShopifyStore, self - moving).write(vals) if self - moving else True
 
     def copy_data(self, default=None):
         # A copy for another company cannot keep this company's accounts, products or walk-in
