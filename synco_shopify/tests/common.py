@@ -97,8 +97,9 @@ class SyncoCase(TransactionCase):
         return list(orders_api.iter_order_headers(client, search))
 
     def run_write_backs(self):
-        """Run the queued write-back jobs: the sync no longer writes custom.odoo_id itself."""
-        return run_write_backs(self.env)
+        """Run the queued write-back jobs of the test's store: the sync no longer writes
+        custom.odoo_id itself."""
+        return run_write_backs(self.env, self.store)
 
 
 def run_job(env, job_record):
@@ -146,11 +147,14 @@ def run_job_to_outcome(env, job_record):
     return job
 
 
-def run_write_backs(env):
-    """Run the write-back jobs queued (custom.odoo_id), whatever their eta, as the runner
-    would (a job Shopify made wait is postponed, pending); returns them."""
+def run_write_backs(env, store=None):
+    """Run the write-back jobs queued (custom.odoo_id), of ``store`` when given, whatever
+    their eta, as the runner would (a job Shopify made wait is postponed, pending);
+    returns them."""
     jobs = env["queue.job"].search([("method_name", "=", "_job_write_back"), ("state", "=", "pending")],
                                    order="id")
+    if store:
+        jobs = jobs.filtered(lambda job: job.records.exists().store_id == store)
     for job in jobs:
         run_job_to_outcome(env, job)
     return jobs

@@ -394,7 +394,7 @@ class TestSecurityHardening(HttpCase, SyncoCase):
         Job.load(self.env, order.job_id.uuid).perform()
         self.assertEqual(order.sync_state, "synced", order.sync_error)
         # The write-back job the sync queued (as the integration) writes custom.odoo_id.
-        self.assertEqual(len(run_write_backs(self.env)), 1)
+        self.assertTrue(run_write_backs(self.env))
         self.assertTrue(order.sale_order_id and order.writeback_state == "done")
 
     # -- 7. no synchronous sync over RPC -----------------------------------------------------
@@ -413,7 +413,8 @@ class TestSecurityHardening(HttpCase, SyncoCase):
         # The queue is the users' way in, and code keeps its synchronous path.
         _result, error = self.rpc(self.user_a, "shopify.order", "action_enqueue_sync", [order.id], route="call_button")
         self.assertFalse(error, error and error["message"])
-        self.assertEqual((order.sync_state, order.job_id.state), ("in_progress", "pending"))
+        self.assertEqual((order.sync_state, order.job_id.state), ("in_progress", "wait_dependencies"))
+        self.assertEqual(order.job_id.dependency_ids.state, "pending", "its prefetch, queued")
         order.job_id.state = "cancelled"
         order.sudo().write({"sync_state": "not_synced"})
         order.with_user(self.user_a)._sync_now()

@@ -186,7 +186,7 @@ class TestShortTransactions(SyncoCase):
                                                  limit=1)
             store = env["shopify.store"].create({
                 "name": "Short transactions store",
-                "shop_domain": f"short-transactions-{self._testMethodName[5:30].replace('_', '-')}.myshopify.com",
+                "shop_domain": f"short-{self._testMethodName[5:25].replace('_', '-').strip('-')}.myshopify.com",
                 "api_base_url": sim.base_url,
                 "access_token": TOKEN,
                 # Sale orders only: what the test commits can be removed again (posted

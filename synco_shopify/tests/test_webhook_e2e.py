@@ -39,19 +39,16 @@ class TestWebhooksEndToEnd(HttpCase, SyncoCase):
         self.env["ir.config_parameter"].sudo().set_param("web.base.url", self.base_url())
         self.store.action_webhooks_subscribe()
 
-    def run_jobs(self, rounds=4):
+    def run_jobs(self, rounds=6):
         """queue_job's runner, in the test: every pending job of the channel, until none is left."""
-        from odoo.addons.queue_job.job import Job
+        from .common import run_job
 
         for _round in range(rounds):
             pending = self.env["queue.job"].search([("state", "=", "pending"), ("channel", "=", "root.synco")])
             if not pending:
                 return
             for record in pending:
-                job = Job.load(self.env, record.uuid)
-                job.perform()
-                job.set_done()
-                job.store()
+                run_job(self.env, record)  # and lets the jobs waiting for it run next
 
     def shopify(self, change, *args, **kwargs):
         """A change in Shopify (the simulator): its deliveries reach Odoo at once, so the test
