@@ -37,7 +37,7 @@ class StoreBudgetLedger:
             # The ledger only spares Shopify's throttling: without it, the client's own
             # view and Shopify's THROTTLED answers still keep the sync right.
             _logger.warning("Shopify budget of store %s not read: %s", self.store_id, exc)
-            return 0.0
+            return None
 
     def settle(self, status, booked, refund):
         try:
@@ -65,7 +65,7 @@ class StoreBudgetLedger:
                 refilled=_REFILLED, points=float(points), store=self.store_id, idle=IDLE_SECONDS))
             row = cr.fetchone()
         if not row:
-            return 0.0  # no answer seen yet: nothing is assumed
+            return None  # no answer seen yet: nothing is assumed, nothing booked
         available, rate = row
         return max(0.0, -available / rate) if rate and rate > 0 else 0.0
 

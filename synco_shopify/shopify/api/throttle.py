@@ -97,7 +97,8 @@ class CostBucket:
 class SharedCostBucket(CostBucket):
     """Books every request's expected points in ``ledger``, shared by all the clients of
     one shop (workers, servers). ``ledger.reserve(points)`` takes the points now, even
-    into debt, and says how long the caller waits for the bucket to refill to them;
+    into debt, and says how long the caller waits for the bucket to refill to them (None
+    when it booked nothing);
     ``ledger.settle(throttle_status, booked, refund)`` gives back what was booked and not
     charged, and takes Shopify's own figure where it is lower than the ledger's, less the
     points booked by requests still in flight (Shopify may not have counted them yet)."""
@@ -123,6 +124,10 @@ class SharedCostBucket(CostBucket):
     def book(self, key):
         booked = self.expected_cost(key) or UNKNOWN_COST
         wait = self.ledger.reserve(booked)
+        if wait is None:
+            # The ledger booked nothing (it has not seen the shop answer yet, or could not
+            # be read): nothing is to be given back either.
+            return 0.0, 0
         # In debt, the wait ends when the bucket holds exactly these points: a little more
         # covers the time between waking and Shopify counting (a busy worker, the network).
         return (wait + DEBT_MARGIN_SECONDS if wait > 0 else 0.0), booked
