@@ -39,6 +39,12 @@ export class ShopifyOrderListController extends ListController {
      */
     async reloadRows() {
         const root = this.model.root;
+        if (root.selection.length) {
+            // A reload under the user's selection would drop it (a job's write-back may land
+            // while they tick rows): it waits until nothing is selected.
+            this.reloadDebounced();
+            return;
+        }
         await root.load();
         if (this.model.root !== root) {
             // A search replaced the rows meanwhile; it may have read before the change.
