@@ -45,14 +45,35 @@ class ShopifyOrderSync(models.AbstractModel):
         and under Odoo's repeatable-read isolation this transaction cannot see the other's
         row, so only a later transaction can use it."""
         summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
-        for store in orders.store_id:
-            result = self._sync_store_batch(store, orders.filtered(lambda o: o.store_id == store))
+        by_store = {store: orders.filtered(lambda o, store=store: o.store_id == store) for store in orders.store_id}
+        # Shopify first, for every store, with no lock held: a store's orders stay locked
+        # until the commit, so the next store's fetch must not wait behind them.
+        fetched = {store: self._fetch_for_sync(store, batch) for store, batch in by_store.items()}
+        for store, batch in by_store.items():
+            result = self._sync_store_batch(store, batch, *fetched[store])
             for key in summary:
                 summary[key] += result[key]
         return summary
 
     @api.model
-    def _sync_store_batch(self, store, orders):
+    def _fetch_for_sync(self, store, orders):
+        """(gids asked, payloads by gid) of the orders of ``store`` still to sync: the prefetch
+        job's payloads, else a fetch now. Nothing is locked yet."""
+        if not store.shop_timezone:
+            return set(), {}
+        candidates = orders.filtered(lambda o: o.sync_state != "synced")
+        payloads = candidates._prefetched_payloads()
+        missing = [gid for gid in candidates.mapped("shopify_gid") if gid not in payloads]
+        if missing:
+            from ..shopify.api import orders_api
+
+            payloads.update((p["id"], p) for p in orders_api.fetch_orders(store._shopify_client(), missing))
+        return set(candidates.mapped("shopify_gid")), payloads
+
+    @api.model
+    def _sync_store_batch(self, store, orders, asked, payloads):
+        """The documents of ``orders`` of ``store``, from what ``_fetch_for_sync`` read: the
+        orders are locked and written in a short transaction, with no HTTP call."""
         summary = {SYNCED: 0, FAILED: 0, "skipped": 0, DEFERRED: orders.browse()}
         if not store.shop_timezone:
             todo = self._lock(orders).filtered(lambda o: o.sync_state != "synced")
@@ -62,19 +83,9 @@ class ShopifyOrderSync(models.AbstractModel):
             summary[FAILED] = len(todo)
             summary["skipped"] = len(orders) - len(todo)
             return summary
-        # Shopify first, with no lock held: the prefetch job's payloads, else a fetch now.
-        # Only then are the orders locked and their documents written (a short transaction).
-        candidates = orders.filtered(lambda o: o.sync_state != "synced")
-        payloads = candidates._prefetched_payloads()
-        missing = [gid for gid in candidates.mapped("shopify_gid") if gid not in payloads]
-        if missing:
-            from ..shopify.api import orders_api
-
-            payloads.update((p["id"], p) for p in orders_api.fetch_orders(store._shopify_client(), missing))
         # Skipped: held by another worker right now, or already synced (and unchanged).
         # Oldest first: the documents are created, and the invoices numbered, in this order.
         # (An order that turned unsynced only now was not asked of Shopify: left to a later sync.)
-        asked = set(candidates.mapped("shopify_gid"))
         todo = self._lock(orders._sorted_for_booking()).filtered(
             lambda o: o.sync_state != "synced" and o.shopify_gid in asked)
         summary["skipped"] = len(orders) - len(todo)
