@@ -96,14 +96,22 @@ class ShopifyOrder(models.Model):
         return _("%(exported)s of %(count)s orders exported in bulk.", exported=exported, count=len(todo))
 
     def _store_payloads(self, payloads):
-        """Keeps ``payloads`` (a list, as fetched) on the orders of self; returns them by gid."""
+        """Keeps ``payloads`` (a list, as fetched) on the orders of self; returns them by gid.
+        One statement for all of them: a bulk export stores thousands, and the ORM would
+        write each order's different payload with a statement of its own."""
         by_gid = {p["id"]: p for p in payloads}
-        now = fields.Datetime.now()
-        for order in self:
-            payload = by_gid.get(order.shopify_gid)
-            if payload:
-                order.write({"fetched_payload_json": json.dumps(payload), "fetched_at": now})
-        return {gid: p for gid, p in by_gid.items() if gid in set(self.mapped("shopify_gid"))}
+        kept = self.filtered(lambda o: o.shopify_gid in by_gid)
+        if kept:
+            self.env.cr.execute(
+                """UPDATE shopify_order AS o
+                      SET fetched_payload_json = v.payload, fetched_at = %s,
+                          write_date = %s, write_uid = %s
+                     FROM unnest(%s::int[], %s::text[]) AS v(id, payload)
+                    WHERE o.id = v.id""",
+                [fields.Datetime.now(), fields.Datetime.now(), self.env.uid, kept.ids,
+                 [json.dumps(by_gid[o.shopify_gid]) for o in kept]])
+            kept.invalidate_recordset(["fetched_payload_json", "fetched_at", "write_date", "write_uid"])
+        return {o.shopify_gid: by_gid[o.shopify_gid] for o in kept}
 
     def _prefetched_payloads(self):
         """{gid: payload} of the orders of self prefetched recently enough (read only: the
