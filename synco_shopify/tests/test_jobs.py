@@ -404,6 +404,25 @@ class TestJobs(SyncoCase):
         run_queue(self.env)
         self.assertEqual(second.records.sync_state, "synced", second.records.sync_error)
 
+    def test_a_large_sync_reads_its_orders_through_one_bulk_export(self):
+        """From the bulk threshold, one bulk export job runs before every batch: the batches'
+        prefetch and sync jobs find the orders read, and ask Shopify for none of them."""
+        from odoo.addons.synco_shopify.shopify.api import orders_api
+
+        self.patch(orders_api, "BULK_THRESHOLD", 3)
+        orders = self.list_orders(self.pick("source_web", 3, exclude=unpaid_ids(self.sim)))
+        orders.action_enqueue_sync()
+        first = self.env["queue.job"].search([("channel", "=", "root.synco"), ("state", "=", "pending")]).filtered(
+            lambda job: job.records.exists().store_id == self.store)
+        self.assertEqual(first.method_name, "_job_prefetch_bulk")
+        self.sim.reset_stats()
+        ran = run_queue(self.env)
+        self.assertEqual(set(orders.mapped("sync_state")), {"synced"}, orders.mapped("sync_error"))
+        self.assertEqual(ran.filtered(lambda job: job.method_name == "_job_sync"), orders.job_id)
+        calls = self.sim.stats["by_operation"]
+        self.assertEqual(calls.get("BulkRunQuery"), 1)
+        self.assertFalse(calls.get("OrdersFull"), "no order was read by pages")
+
     # -- the write-back of custom.odoo_id, a job of its own ------------------------------------------
     def write_back_jobs(self):
         return self.env["queue.job"].search([("method_name", "=", "_job_write_back")]).filtered(
